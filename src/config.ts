@@ -1,0 +1,122 @@
+// The one reader of process.env. Every variable is validated here, once, and every problem is reported at once.
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .transform((value) => value.trim())
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const integer = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(min).max(max));
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no"]))
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const url = (protocols: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${protocols.join(" or ")}// URL`,
+    );
+
+const envSchema = z.object({
+  NODE_ENV: optionalString,
+  PORT: integer(0, 65535).default(8104),
+  HOST: optionalString.default("0.0.0.0"),
+  DATA_DIR: optionalString.default("./.data"),
+  DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
+  DATABASE_POOL_MAX: integer(1, 500).default(20),
+  REDIS_URL: url(["redis:", "rediss:"]).optional(),
+  CACHE_TTL_SECONDS: integer(1, 86_400).default(300),
+  AUTH_JWT_SECRET: optionalString,
+  AUTH_JWKS_URL: url(["https:", "http:"]).optional(),
+  AUTH_JWT_ISSUER: optionalString,
+  AUTH_JWT_AUDIENCE: optionalString,
+  CONFIG_ENCRYPTION_KEYS: optionalString,
+  PROVIDER_CHECK_ORIGIN_OVERRIDE: url(["http:", "https:"]).optional(),
+  PROVIDER_CHECK_TIMEOUT_MS: integer(1, 120_000).default(5000),
+  HEALTH_MONITOR_INTERVAL_SECONDS: integer(0, 86_400).default(0),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GRAPHIQL_ENABLED: flag.optional(),
+  INTROSPECTION_ENABLED: flag.optional(),
+});
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { url?: string; poolMax: number };
+  redis: { url?: string };
+  cacheTtlSeconds: number;
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  /** Raw `keyId:base64[,keyId:base64]` list; parsed and checked by infra/crypto. */
+  encryptionKeys?: string;
+  providerCheck: { originOverride?: string; timeoutMs: number; monitorIntervalSeconds: number };
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  graphiql: boolean;
+  introspection: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
+/** Reads and validates the environment. Throws one ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty variables count as unset, as in most process managers.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (production && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
+    problems.push("AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when NODE_ENV=production");
+  }
+  if (production && !e.CONFIG_ENCRYPTION_KEYS) {
+    problems.push("CONFIG_ENCRYPTION_KEYS: required when NODE_ENV=production");
+  }
+  if (e.AUTH_JWT_SECRET && e.AUTH_JWT_SECRET.length < 32) {
+    problems.push("AUTH_JWT_SECRET: must be at least 32 characters");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    redis: { url: e.REDIS_URL },
+    cacheTtlSeconds: e.CACHE_TTL_SECONDS,
+    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_JWT_ISSUER, audience: e.AUTH_JWT_AUDIENCE },
+    encryptionKeys: e.CONFIG_ENCRYPTION_KEYS,
+    providerCheck: {
+      originOverride: e.PROVIDER_CHECK_ORIGIN_OVERRIDE,
+      timeoutMs: e.PROVIDER_CHECK_TIMEOUT_MS,
+      monitorIntervalSeconds: e.HEALTH_MONITOR_INTERVAL_SECONDS,
+    },
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.GRAPHIQL_ENABLED ?? !production,
+    introspection: e.INTROSPECTION_ENABLED ?? !production,
+  };
+}

@@ -1,0 +1,31 @@
+// The service's one error vocabulary (SPEC.md §8). Services throw AppErrors; graphql/format-error.ts turns them
+// into `extensions.code` and masks everything else. No graphql import here on purpose.
+
+export const ErrorCode = {
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class AppError extends Error {
+  override readonly name = "AppError";
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The input field the error is about, e.g. `input.apiKey` or `configs[2].providerName`. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badInput = (field: string, message: string): AppError => new AppError(ErrorCode.BAD_USER_INPUT, message, field);
+export const notFound = (message: string): AppError => new AppError(ErrorCode.NOT_FOUND, message);
+export const conflict = (message: string, field?: string): AppError => new AppError(ErrorCode.CONFLICT, message, field);
+export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);

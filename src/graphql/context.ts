@@ -1,0 +1,16 @@
+// What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
+import type { Caller } from "../modules/access/caller.js";
+import type { RecentVersionsLoader } from "../modules/history/history.loader.js";
+import type { ConfigLoaders } from "../modules/provider-config/provider-config.loaders.js";
+
+export interface RequestLoaders {
+  readonly configs: ConfigLoaders;
+  readonly history: RecentVersionsLoader;
+}
+
+export interface RequestContext {
+  readonly requestId: string;
+  readonly caller: Caller;
+  /** Per-request batching and memoization, built for this caller (see app.ts). */
+  readonly loaders: RequestLoaders;
+}

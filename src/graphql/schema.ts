@@ -1,0 +1,34 @@
+// Builds the executable schema from the resolver classes. Resolver instances come from the composition root
+// (app.ts), already wired with their services: a plain lookup, not a reflection-based DI container.
+import type { GraphQLSchema } from "graphql";
+import { buildSchema, type NonEmptyArray } from "type-graphql";
+import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
+import { HistoryResolver } from "../modules/history/history.resolver.js";
+import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
+import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
+import { ProviderHealthResolver } from "../modules/provider-health/provider-health.resolver.js";
+
+// biome-ignore lint/complexity/noBannedTypes: type-graphql identifies resolvers by their class.
+export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
+  ProviderConfigResolver,
+  ProviderConfigCatalogResolver,
+  HistoryResolver,
+  CatalogResolver,
+  ProviderHealthResolver,
+];
+
+export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<GraphQLSchema> {
+  const instances = new Map(resolvers.map((resolver) => [resolver.constructor, resolver]));
+  return buildSchema({
+    resolvers: RESOLVER_CLASSES,
+    container: {
+      get: (resolverClass) => {
+        const instance = instances.get(resolverClass);
+        if (!instance) throw new Error(`No instance of ${resolverClass.name} was wired in app.ts`);
+        return instance;
+      },
+    },
+    validate: false,
+    emitSchemaFile: false,
+  });
+}

@@ -1,0 +1,76 @@
+// The HTTP surface (SPEC.md §1): POST|GET /graphql (Apollo, CSRF prevention on), /healthz, /readyz.
+import { randomUUID } from "node:crypto";
+import type { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler, type Request } from "express";
+import type { RequestContext } from "../../graphql/context.js";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface ReadinessReport {
+  ready: boolean;
+  database: "up" | "down";
+  cache: string;
+}
+
+export interface HttpServerOptions {
+  apollo: ApolloServer<RequestContext>;
+  createContext: (request: Request, requestId: string) => Promise<RequestContext>;
+  readiness: () => Promise<ReadinessReport>;
+}
+
+/** Accepts the caller's X-Request-ID when it is sane, else makes one; echoed on the response. */
+export function requestIdOf(request: Request): string {
+  const given = request.header("x-request-id");
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function createHttpApp(options: HttpServerOptions): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use((request, response, next) => {
+    const requestId = requestIdOf(request);
+    response.locals.requestId = requestId;
+    response.setHeader("x-request-id", requestId);
+    next();
+  });
+
+  app.get("/healthz", (_request, response) => {
+    response.json({ status: "ok" });
+  });
+
+  app.get("/readyz", async (_request, response) => {
+    const report = await options.readiness();
+    response
+      .status(report.ready ? 200 : 503)
+      .json({ status: report.ready ? "ready" : "not ready", database: report.database, cache: report.cache });
+  });
+
+  app.use(
+    "/graphql",
+    express.json({ limit: MAX_BODY_BYTES }),
+    expressMiddleware(options.apollo, {
+      context: ({ req, res }) => options.createContext(req, res.locals.requestId as string),
+    }),
+  );
+
+  app.use(jsonErrors);
+  return app;
+}
+
+/** Body-parser failures (too large, malformed JSON) as GraphQL-shaped JSON errors, never an HTML page. */
+const jsonErrors: ErrorRequestHandler = (error, _request, response, _next) => {
+  const status = typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const message =
+    error?.type === "entity.too.large"
+      ? `Request body is larger than the limit of ${MAX_BODY_BYTES} bytes.`
+      : status === 400
+        ? "Request body is not valid JSON."
+        : status < 500
+          ? "Bad request."
+          : "Internal server error.";
+  const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+  response.status(status).json({ errors: [{ message, extensions: { code } }] });
+};

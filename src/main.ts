@@ -1,0 +1,37 @@
+import "reflect-metadata";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { KeyringError } from "./infra/crypto/keyring.js";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  const url = await app.listen();
+  app.logger.info({ url: `${url}/graphql` }, "provider config service listening");
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, "shutting down: draining in-flight requests");
+    app.stop().then(
+      () => {
+        app.logger.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  // Configuration problems are the operator's to fix: say what is wrong, without a stack trace.
+  if (error instanceof ConfigError || error instanceof KeyringError) console.error(error.message);
+  else console.error("Failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

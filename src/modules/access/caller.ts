@@ -1,0 +1,45 @@
+// Who is calling, and which tenants and scopes they hold (SPEC.md §6). Every service method checks this first.
+import { AppError, ErrorCode } from "../../errors.js";
+
+export const Scope = {
+  CONFIG_READ: "config:read",
+  CONFIG_WRITE: "config:write",
+  SECRETS_READ: "secrets:read",
+} as const;
+export type Scope = (typeof Scope)[keyof typeof Scope];
+export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);
+
+export interface Caller {
+  /** Recorded as changedBy / createdBy / updatedBy: the token's `sub`, or `anonymous` when auth is off. */
+  readonly id: string;
+  /** `"*"` grants every tenant. */
+  readonly tenants: "*" | ReadonlySet<string>;
+  readonly scopes: ReadonlySet<Scope>;
+}
+
+/** The caller of a service that runs without authentication (development only; announced at start-up). */
+export const ANONYMOUS_CALLER: Caller = { id: "anonymous", tenants: "*", scopes: new Set(ALL_SCOPES) };
+
+/** The tenants a repository query may touch: everything, or a fixed list. */
+export type TenantScope = { readonly all: true } | { readonly all: false; readonly tenantIds: readonly string[] };
+
+export const canAccessTenant = (caller: Caller, tenantId: string): boolean => caller.tenants === "*" || caller.tenants.has(tenantId);
+
+export function tenantScope(caller: Caller): TenantScope {
+  return caller.tenants === "*" ? { all: true } : { all: false, tenantIds: [...caller.tenants] };
+}
+
+/** Throws FORBIDDEN unless the caller holds `scope` for `tenantId`. */
+export function assertTenantAccess(caller: Caller, tenantId: string, scope: Scope): void {
+  if (!canAccessTenant(caller, tenantId)) {
+    throw new AppError(ErrorCode.FORBIDDEN, `You have no access to tenant '${tenantId}'.`, "tenantId");
+  }
+  assertScope(caller, scope);
+}
+
+/** Throws FORBIDDEN unless the caller holds `scope` (for data whose tenant is checked separately). */
+export function assertScope(caller: Caller, scope: Scope): void {
+  if (!caller.scopes.has(scope)) {
+    throw new AppError(ErrorCode.FORBIDDEN, `This needs the '${scope}' scope.`);
+  }
+}

@@ -1,0 +1,35 @@
+// Per-request batching of ProviderConfig.history: N configs in one response cost one query per distinct limit.
+import DataLoader from "dataloader";
+import type { Executor } from "../../infra/database/unit-of-work.js";
+import { type Caller, tenantScope } from "../access/caller.js";
+import { type ConfigVersionRecord, toVersionRecord } from "./config-version.model.js";
+import type { HistoryRepository } from "./history.repository.js";
+
+export interface RecentVersionsKey {
+  configId: string;
+  limit: number;
+}
+
+export type RecentVersionsLoader = DataLoader<RecentVersionsKey, ConfigVersionRecord[], string>;
+
+export function createRecentVersionsLoader(caller: Caller, db: Executor, repository: HistoryRepository): RecentVersionsLoader {
+  return new DataLoader(
+    async (keys) => {
+      const idsByLimit = new Map<number, Set<string>>();
+      for (const { configId, limit } of keys) idsByLimit.set(limit, (idsByLimit.get(limit) ?? new Set()).add(configId));
+      const found = new Map<string, ConfigVersionRecord[]>();
+      await Promise.all(
+        [...idsByLimit].map(async ([limit, ids]) => {
+          for (const snapshot of await repository.recentOf(db, [...ids], limit, tenantScope(caller))) {
+            const cacheKey = `${snapshot.configId}|${limit}`;
+            const list = found.get(cacheKey) ?? [];
+            if (list.length === 0) found.set(cacheKey, list);
+            list.push(toVersionRecord(snapshot));
+          }
+        }),
+      );
+      return keys.map((key) => found.get(`${key.configId}|${key.limit}`) ?? []);
+    },
+    { cacheKeyFn: (key) => `${key.configId}|${key.limit}` },
+  );
+}

@@ -1,0 +1,75 @@
+// Domain shapes of a provider config. `StoredConfig` holds sealed credentials and never leaves the services;
+// `ProviderConfigRecord` is what callers see (and what may be cached): no credential material at all.
+import type { JsonObject, ProviderPriority, ProviderType } from "../../domain/provider.js";
+
+/** The part of a config a write can change; credentials sealed. */
+export interface ConfigState {
+  priority: ProviderPriority;
+  enabled: boolean;
+  configData: JsonObject;
+  apiKey: string | null;
+  apiSecret: string | null;
+  apiKeyHint: string | null;
+}
+
+export interface ConfigKey {
+  tenantId: string;
+  providerType: ProviderType;
+  providerName: string;
+}
+
+export interface StoredConfig extends ConfigKey, ConfigState {
+  id: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: string | null;
+  updatedBy: string | null;
+}
+
+export interface ProviderConfigRecord extends ConfigKey {
+  id: string;
+  priority: ProviderPriority;
+  enabled: boolean;
+  configData: JsonObject;
+  hasApiKey: boolean;
+  hasApiSecret: boolean;
+  apiKeyHint: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: string | null;
+  updatedBy: string | null;
+}
+
+export function toRecord(config: StoredConfig): ProviderConfigRecord {
+  return {
+    id: config.id,
+    tenantId: config.tenantId,
+    providerType: config.providerType,
+    providerName: config.providerName,
+    priority: config.priority,
+    enabled: config.enabled,
+    configData: config.configData,
+    hasApiKey: config.apiKey !== null,
+    hasApiSecret: config.apiSecret !== null,
+    apiKeyHint: config.apiKeyHint,
+    version: config.version,
+    createdAt: config.createdAt,
+    updatedAt: config.updatedAt,
+    createdBy: config.createdBy,
+    updatedBy: config.updatedBy,
+  };
+}
+
+/** Who made a change and why; recorded on the config and in its history snapshot. */
+export interface ChangeAudit {
+  changedBy: string;
+  changeReason: string | null;
+}
+
+export interface CredentialsRecord {
+  configId: string;
+  apiKey: string | null;
+  apiSecret: string | null;
+}

@@ -1,0 +1,70 @@
+// Reads of provider configs: lists, one by id, the grouped tenant view, failover input and decrypted
+// credentials. List reads go through the request's DataLoaders (and so through the cache); credentials never do.
+import type { ProviderPriority, ProviderType } from "../../domain/provider.js";
+import { checkTenantId, validate } from "../../domain/validation.js";
+import type { Executor } from "../../infra/database/unit-of-work.js";
+import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
+import type { ConfigLoaders } from "./provider-config.loaders.js";
+import type { CredentialsRecord, ProviderConfigRecord } from "./provider-config.model.js";
+import type { ProviderConfigRepository } from "./provider-config.repository.js";
+import { type CredentialSealer, credentialContext, notFoundConfig } from "./provider-config.rules.js";
+import { buildTenantConfig, type TenantConfigRecord } from "./tenant-config.model.js";
+
+export interface ConfigListFilter {
+  providerType?: ProviderType | null;
+  enabled?: boolean | null;
+}
+
+export class ProviderConfigQueries {
+  constructor(
+    private readonly db: Executor,
+    private readonly repository: ProviderConfigRepository,
+    private readonly sealer: CredentialSealer,
+  ) {}
+
+  async list(caller: Caller, loaders: ConfigLoaders, tenantId: string, filter: ConfigListFilter = {}): Promise<ProviderConfigRecord[]> {
+    const configs = await this.tenantConfigs(caller, loaders, tenantId);
+    return configs.filter(
+      (config) =>
+        (filter.providerType == null || config.providerType === filter.providerType) &&
+        (filter.enabled == null || config.enabled === filter.enabled),
+    );
+  }
+
+  async get(caller: Caller, loaders: ConfigLoaders, id: string): Promise<ProviderConfigRecord | null> {
+    assertScope(caller, Scope.CONFIG_READ);
+    return loaders.byId.load(id);
+  }
+
+  async tenantConfig(caller: Caller, loaders: ConfigLoaders, tenantId: string): Promise<TenantConfigRecord> {
+    return buildTenantConfig(tenantId, await this.tenantConfigs(caller, loaders, tenantId));
+  }
+
+  /** The tenant's configs of one type, for failover chains. */
+  async listOfType(
+    caller: Caller,
+    loaders: ConfigLoaders,
+    tenantId: string,
+    providerType: ProviderType,
+  ): Promise<Array<{ providerName: string; priority: ProviderPriority; enabled: boolean }>> {
+    return this.list(caller, loaders, tenantId, { providerType });
+  }
+
+  /** Decrypted credentials; needs `secrets:read` for the config's tenant. Read from the database, never cached. */
+  async credentials(caller: Caller, configId: string): Promise<CredentialsRecord> {
+    const config = await this.repository.findById(this.db, configId, tenantScope(caller));
+    if (!config) throw notFoundConfig(configId);
+    assertTenantAccess(caller, config.tenantId, Scope.SECRETS_READ);
+    return {
+      configId: config.id,
+      apiKey: config.apiKey === null ? null : this.sealer.open(config.apiKey, credentialContext(config.id, "apiKey")),
+      apiSecret: config.apiSecret === null ? null : this.sealer.open(config.apiSecret, credentialContext(config.id, "apiSecret")),
+    };
+  }
+
+  private async tenantConfigs(caller: Caller, loaders: ConfigLoaders, tenantId: string): Promise<ProviderConfigRecord[]> {
+    validate((problems) => checkTenantId(problems, tenantId));
+    assertTenantAccess(caller, tenantId, Scope.CONFIG_READ);
+    return loaders.byTenant.load(tenantId);
+  }
+}

@@ -1,0 +1,133 @@
+// The only code that knows how provider configs are stored. Every write is one statement that changes the
+// config and appends its history snapshot together, guarded by a compare-and-set on the version (or, for
+// inserts, on the key being free): it returns LOST_RACE when another writer got there first.
+
+import type { ProviderType } from "../../domain/provider.js";
+import { ChangeType } from "../../domain/provider.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import { type Executor, LOST_RACE, type LostRace } from "../../infra/database/unit-of-work.js";
+import type { TenantScope } from "../access/caller.js";
+import type { ChangeAudit, ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
+
+const COLUMNS = Prisma.raw(`id, tenant_id AS "tenantId", provider_type AS "providerType", provider_name AS "providerName",
+  priority, enabled, config_data AS "configData", api_key AS "apiKey", api_secret AS "apiSecret", api_key_hint AS "apiKeyHint",
+  version, created_at AS "createdAt", updated_at AS "updatedAt", created_by AS "createdBy", updated_by AS "updatedBy"`);
+
+/** Appends the snapshot of every row in the CTE `changed`, in the same statement. */
+function snapshotOf(changeType: ChangeType, audit: ChangeAudit, version = Prisma.raw("version"), changedAt = Prisma.raw("updated_at")) {
+  return Prisma.sql`INSERT INTO config_versions (id, config_id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
+      api_key, api_secret, api_key_hint, version, change_type, changed_at, changed_by, change_reason)
+    SELECT gen_random_uuid(), id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
+      api_key, api_secret, api_key_hint, ${version}, ${changeType}::"ChangeType", ${changedAt}, ${audit.changedBy}, ${audit.changeReason}
+    FROM changed`;
+}
+
+const lockClause = (lock: boolean) => (lock ? Prisma.sql`FOR UPDATE` : Prisma.empty);
+
+function scopeClause(scope: TenantScope) {
+  return scope.all ? Prisma.empty : Prisma.sql`AND tenant_id = ANY(${scope.tenantIds}::text[])`;
+}
+
+export interface NewConfig extends ConfigKey, ConfigState {
+  id: string;
+  version: number;
+  /** Kept from the original when a deleted config is brought back; now otherwise. */
+  createdAt?: Date;
+  createdBy?: string | null;
+}
+
+export interface DeletedRow {
+  id: string;
+  providerType: ProviderType;
+  version: number;
+}
+
+export class ProviderConfigRepository {
+  async findById(db: Executor, id: string, scope: TenantScope, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
+    const rows = await db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs
+      WHERE id = ${id}::uuid ${scopeClause(scope)} ${lockClause(options.lock ?? false)}`;
+    return rows[0] ?? null;
+  }
+
+  async findByIds(db: Executor, ids: readonly string[], scope: TenantScope): Promise<StoredConfig[]> {
+    if (ids.length === 0) return [];
+    return db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs WHERE id = ANY(${ids}::uuid[]) ${scopeClause(scope)}`;
+  }
+
+  async findByKey(db: Executor, key: ConfigKey, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
+    const rows = await db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs
+      WHERE tenant_id = ${key.tenantId} AND provider_type = ${key.providerType}::"ProviderType" AND provider_name = ${key.providerName}
+      ${lockClause(options.lock ?? false)}`;
+    return rows[0] ?? null;
+  }
+
+  /** The tenant's configs among `keys`, locked in key order (so concurrent batches cannot deadlock). */
+  async lockByKeys(db: Executor, tenantId: string, keys: ReadonlyArray<Omit<ConfigKey, "tenantId">>): Promise<StoredConfig[]> {
+    if (keys.length === 0) return [];
+    return db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs
+      WHERE tenant_id = ${tenantId} AND (provider_type, provider_name) IN (
+        SELECT k.t::"ProviderType", k.n FROM unnest(${keys.map((k) => k.providerType)}::text[], ${keys.map((k) => k.providerName)}::text[]) AS k(t, n))
+      ORDER BY provider_type, provider_name FOR UPDATE`;
+  }
+
+  /** Every config of these tenants, in no particular order (callers sort: see provider-config.order.ts). */
+  async listByTenants(db: Executor, tenantIds: readonly string[]): Promise<StoredConfig[]> {
+    if (tenantIds.length === 0) return [];
+    return db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ANY(${tenantIds}::text[])`;
+  }
+
+  /** Creates a config (or brings a deleted one back under its old id) with its snapshot. */
+  async insert(db: Executor, config: NewConfig, changeType: ChangeType, audit: ChangeAudit): Promise<StoredConfig | LostRace> {
+    const rows = await db.$queryRaw<StoredConfig[]>`WITH changed AS (
+        INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
+          api_key, api_secret, api_key_hint, version, created_at, updated_at, created_by, updated_by)
+        SELECT ${config.id}::uuid, ${config.tenantId}, ${config.providerType}::"ProviderType", ${config.providerName},
+          ${config.priority}::"ProviderPriority", ${config.enabled}, ${JSON.stringify(config.configData)}::jsonb,
+          ${config.apiKey}, ${config.apiSecret}, ${config.apiKeyHint}, ${config.version}::int,
+          COALESCE(${config.createdAt ?? null}::timestamptz, now.ts), now.ts, ${config.createdBy === undefined ? audit.changedBy : config.createdBy}, ${audit.changedBy}
+        FROM (SELECT clock_timestamp() AS ts) AS now
+        ON CONFLICT DO NOTHING
+        RETURNING *
+      ), snapshot AS (${snapshotOf(changeType, audit)})
+      SELECT ${COLUMNS} FROM changed`;
+    return rows[0] ?? LOST_RACE;
+  }
+
+  /** Applies `state` as the next version, if the stored version is still `expectedVersion`. */
+  async update(
+    db: Executor,
+    id: string,
+    expectedVersion: number,
+    state: ConfigState,
+    changeType: ChangeType,
+    audit: ChangeAudit,
+  ): Promise<StoredConfig | LostRace> {
+    const rows = await db.$queryRaw<StoredConfig[]>`WITH changed AS (
+        UPDATE provider_configs SET priority = ${state.priority}::"ProviderPriority", enabled = ${state.enabled},
+          config_data = ${JSON.stringify(state.configData)}::jsonb, api_key = ${state.apiKey}, api_secret = ${state.apiSecret},
+          api_key_hint = ${state.apiKeyHint}, version = version + 1, updated_at = clock_timestamp(), updated_by = ${audit.changedBy}
+        WHERE id = ${id}::uuid AND version = ${expectedVersion}::int
+        RETURNING *
+      ), snapshot AS (${snapshotOf(changeType, audit)})
+      SELECT ${COLUMNS} FROM changed`;
+    return rows[0] ?? LOST_RACE;
+  }
+
+  /** Deletes the config if still at `expectedVersion`; its DELETED snapshot takes the next version, which is returned. */
+  async delete(db: Executor, id: string, expectedVersion: number, audit: ChangeAudit): Promise<number | LostRace> {
+    const rows = await db.$queryRaw<Array<{ version: number }>>`WITH changed AS (
+        DELETE FROM provider_configs WHERE id = ${id}::uuid AND version = ${expectedVersion}::int RETURNING *
+      ), snapshot AS (${snapshotOf(ChangeType.DELETED, audit, Prisma.raw("version + 1"), Prisma.raw("clock_timestamp()"))} RETURNING version)
+      SELECT version FROM snapshot`;
+    return rows[0]?.version ?? LOST_RACE;
+  }
+
+  /** Deletes every config of the tenant, each with its DELETED snapshot, in one statement. */
+  async deleteAllOfTenant(db: Executor, tenantId: string, audit: ChangeAudit): Promise<DeletedRow[]> {
+    return db.$queryRaw<DeletedRow[]>`WITH changed AS (
+        DELETE FROM provider_configs WHERE tenant_id = ${tenantId} RETURNING *
+      ), snapshot AS (${snapshotOf(ChangeType.DELETED, audit, Prisma.raw("version + 1"), Prisma.raw("clock_timestamp()"))}
+        RETURNING config_id AS id, provider_type AS "providerType", version)
+      SELECT id, "providerType", version FROM snapshot`;
+  }
+}

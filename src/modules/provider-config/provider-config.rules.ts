@@ -1,0 +1,124 @@
+// The write rules of SPEC.md §2-§3 as pure functions: merge a patch into the stored state (omitted keeps,
+// null removes), check expectedVersion and the API-key rule, detect no-op writes and pick the change type.
+import { ChangeType, type JsonObject, ProviderPriority } from "../../domain/provider.js";
+import { jsonEqual } from "../../domain/validation.js";
+import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
+import { apiKeyHint } from "../../infra/crypto/secret-box.js";
+import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
+
+/** A validated write to one config. Absent properties keep the stored value. */
+export interface ConfigPatch extends ConfigKey {
+  priority?: ProviderPriority;
+  enabled?: boolean;
+  configData?: JsonObject;
+  /** null removes the stored value. */
+  apiKey?: string | null;
+  apiSecret?: string | null;
+}
+
+/** Seals and opens credentials; bound to the config and field they belong to. */
+export interface CredentialSealer {
+  seal(plaintext: string, context: string): string;
+  open(sealed: string, context: string): string;
+}
+
+export type CredentialField = "apiKey" | "apiSecret";
+export const credentialContext = (configId: string, field: CredentialField): string => `provider-config:${configId}:${field}`;
+
+export type PlannedWrite =
+  | { kind: "unchanged"; config: StoredConfig }
+  | { kind: "create"; id: string; state: ConfigState }
+  | { kind: "update"; config: StoredConfig; state: ConfigState; changeType: ChangeType };
+
+export interface PlanOptions {
+  sealer: CredentialSealer;
+  /** Whether the catalog says this provider needs an API key. */
+  requiresApiKey: boolean;
+  expectedVersion?: number;
+  /** Prefix of field names in error messages, e.g. `input.` or `configs[2].`. */
+  fieldPrefix: string;
+  newId: () => string;
+}
+
+export function checkExpectedVersion(current: { version: number } | null, expectedVersion: number | undefined, field: string): void {
+  if (expectedVersion === undefined) return;
+  const actual = current?.version ?? 0;
+  if (actual !== expectedVersion) {
+    const found = current ? `is at version ${actual}` : "does not exist";
+    throw conflict(`The config ${found}, not at the expected version ${expectedVersion}; nothing was written.`, field);
+  }
+}
+
+export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, options: PlanOptions): PlannedWrite {
+  checkExpectedVersion(current, options.expectedVersion, `${options.fieldPrefix}expectedVersion`);
+  const id = current?.id ?? options.newId();
+  const apiKey = mergeCredential(current, id, "apiKey", patch.apiKey, options.sealer);
+  const state: ConfigState = {
+    priority: patch.priority ?? current?.priority ?? ProviderPriority.PRIMARY,
+    enabled: patch.enabled ?? current?.enabled ?? true,
+    configData: patch.configData ?? current?.configData ?? {},
+    apiKey,
+    apiSecret: mergeCredential(current, id, "apiSecret", patch.apiSecret, options.sealer),
+    apiKeyHint:
+      apiKey === (current?.apiKey ?? null)
+        ? (current?.apiKeyHint ?? null)
+        : typeof patch.apiKey === "string"
+          ? apiKeyHint(patch.apiKey)
+          : null,
+  };
+  if (state.enabled && options.requiresApiKey && state.apiKey === null) {
+    throw badInput(
+      `${options.fieldPrefix}apiKey`,
+      `Provider '${patch.providerName}' requires an API key while it is enabled; give apiKey, or set enabled to false.`,
+    );
+  }
+  if (!current) return { kind: "create", id, state };
+  if (sameState(current, state)) return { kind: "unchanged", config: current };
+  return { kind: "update", config: current, state, changeType: changeTypeOf(current, state) };
+}
+
+/** ENABLED/DISABLED when the flag flips, whatever else changed; UPDATED otherwise. */
+export function changeTypeOf(current: ConfigState, next: ConfigState): ChangeType {
+  if (current.enabled !== next.enabled) return next.enabled ? ChangeType.ENABLED : ChangeType.DISABLED;
+  return ChangeType.UPDATED;
+}
+
+/** Credentials compare by identity of the sealed value: mergeCredential keeps it when the plaintext is the same. */
+export function sameState(a: ConfigState, b: ConfigState): boolean {
+  return (
+    a.priority === b.priority &&
+    a.enabled === b.enabled &&
+    a.apiKey === b.apiKey &&
+    a.apiSecret === b.apiSecret &&
+    jsonEqual(a.configData, b.configData)
+  );
+}
+
+/** Omitted keeps, null removes; re-sending the stored plaintext keeps the stored sealed value (no change). */
+function mergeCredential(
+  current: StoredConfig | null,
+  configId: string,
+  field: CredentialField,
+  given: string | null | undefined,
+  sealer: CredentialSealer,
+): string | null {
+  const stored = current?.[field] ?? null;
+  if (given === undefined) return stored;
+  if (given === null) return null;
+  const context = credentialContext(configId, field);
+  if (stored !== null && openOrUndefined(sealer, stored, context) === given) return stored;
+  return sealer.seal(given, context);
+}
+
+/** A stored value that no configured key opens any more is simply replaced by a new one. */
+export function openOrUndefined(sealer: CredentialSealer, sealed: string, context: string): string | undefined {
+  try {
+    return sealer.open(sealed, context);
+  } catch {
+    return undefined;
+  }
+}
+
+export function notFoundConfig(id: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `No provider config with id '${id}'.`, "id");
+}

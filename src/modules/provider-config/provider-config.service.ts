@@ -1,0 +1,142 @@
+// Writes to provider configs: upsert, batch upsert, delete and reset (SPEC.md §2-§3). Each change and its
+// history snapshot are stored together or not at all; listeners (the cache) hear of a change only after commit.
+import { randomUUID } from "node:crypto";
+import type { ProviderType } from "../../domain/provider.js";
+import { checkChangeReason, checkTenantId, validate } from "../../domain/validation.js";
+import { type Executor, LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
+import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
+import { type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
+import type { ChangeAudit } from "./provider-config.model.js";
+import { type ProviderConfigRecord, type StoredConfig, toRecord } from "./provider-config.model.js";
+import type { ProviderConfigRepository } from "./provider-config.repository.js";
+import { type ConfigPatch, type CredentialSealer, checkExpectedVersion, notFoundConfig, planUpsert } from "./provider-config.rules.js";
+
+/** Told about every committed change, e.g. to invalidate cached reads of that tenant. */
+export interface ConfigChangeListener {
+  configsChanged(tenantId: string, providerTypes: readonly ProviderType[]): Promise<void>;
+}
+
+export interface ProviderConfigServiceDeps {
+  unitOfWork: UnitOfWork;
+  repository: ProviderConfigRepository;
+  sealer: CredentialSealer;
+  requiresApiKey: (providerType: ProviderType, providerName: string) => boolean;
+  listener: ConfigChangeListener;
+}
+
+export interface DeletedConfig {
+  id: string;
+  version: number;
+}
+
+export class ProviderConfigService {
+  constructor(private readonly deps: ProviderConfigServiceDeps) {}
+
+  async upsert(caller: Caller, input: UpsertInput): Promise<ProviderConfigRecord> {
+    const { patch, expectedVersion, changeReason } = validateUpsert(input);
+    assertTenantAccess(caller, input.tenantId, Scope.CONFIG_WRITE);
+    const audit = { changedBy: caller.id, changeReason };
+    const { config, changed } = await this.deps.unitOfWork.write(async (db, { locked }) => {
+      const current = await this.deps.repository.findByKey(db, patch, { lock: locked });
+      return this.apply(db, current, patch, audit, expectedVersion, "input.");
+    });
+    if (changed) await this.deps.listener.configsChanged(patch.tenantId, [patch.providerType]);
+    return toRecord(config);
+  }
+
+  /** All or nothing: every patch is applied in one transaction, or none is. Results follow the input order. */
+  async upsertMany(
+    caller: Caller,
+    tenantId: string,
+    inputs: readonly PatchInput[],
+    changeReason?: string | null,
+  ): Promise<ProviderConfigRecord[]> {
+    const patches = validateBatch(tenantId, inputs, changeReason);
+    assertTenantAccess(caller, tenantId, Scope.CONFIG_WRITE);
+    const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
+    const results = await this.deps.unitOfWork.transaction(async (db) => {
+      const locked = await this.deps.repository.lockByKeys(db, tenantId, patches);
+      const byKey = new Map(locked.map((config) => [`${config.providerType}/${config.providerName}`, config]));
+      const written = new Map<ConfigPatch, { config: StoredConfig; changed: boolean }>();
+      // Key order, not input order, so that concurrent batches insert new keys in the same order.
+      for (const [index, patch] of [...patches.entries()].sort(([, a], [, b]) => compareKeys(a, b))) {
+        const result = await this.apply(
+          db,
+          byKey.get(`${patch.providerType}/${patch.providerName}`) ?? null,
+          patch,
+          audit,
+          undefined,
+          `configs[${index}].`,
+        );
+        if (result === LOST_RACE) return LOST_RACE;
+        written.set(patch, result);
+      }
+      return patches.map((patch) => written.get(patch) as { config: StoredConfig; changed: boolean });
+    });
+    const changedTypes = new Set(results.filter((result) => result.changed).map((result) => result.config.providerType));
+    if (changedTypes.size > 0) await this.deps.listener.configsChanged(tenantId, [...changedTypes]);
+    return results.map((result) => toRecord(result.config));
+  }
+
+  async delete(caller: Caller, id: string, expectedVersion?: number | null, changeReason?: string | null): Promise<DeletedConfig> {
+    validate((problems) => checkChangeReason(problems, changeReason));
+    const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
+    const deleted = await this.deps.unitOfWork.write(async (db, { locked }) => {
+      const current = await this.deps.repository.findById(db, id, tenantScope(caller), { lock: locked });
+      if (!current) throw notFoundConfig(id);
+      assertTenantAccess(caller, current.tenantId, Scope.CONFIG_WRITE);
+      checkExpectedVersion(current, expectedVersion ?? undefined, "expectedVersion");
+      const version = await this.deps.repository.delete(db, current.id, current.version, audit);
+      return version === LOST_RACE ? LOST_RACE : { id, version, tenantId: current.tenantId, providerType: current.providerType };
+    });
+    await this.deps.listener.configsChanged(deleted.tenantId, [deleted.providerType]);
+    return { id: deleted.id, version: deleted.version };
+  }
+
+  /** Deletes every config of the tenant in one statement; each gets its DELETED history entry. */
+  async reset(caller: Caller, tenantId: string, changeReason?: string | null): Promise<number> {
+    validate((problems) => {
+      checkTenantId(problems, tenantId);
+      checkChangeReason(problems, changeReason);
+    });
+    assertTenantAccess(caller, tenantId, Scope.CONFIG_WRITE);
+    const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
+    // One statement; run through the unit of work so that a deadlock with a concurrent batch is retried.
+    const deleted = await this.deps.unitOfWork.write((db) => this.deps.repository.deleteAllOfTenant(db, tenantId, audit));
+    if (deleted.length > 0) await this.deps.listener.configsChanged(tenantId, [...new Set(deleted.map((row) => row.providerType))]);
+    return deleted.length;
+  }
+
+  /** Plans one upsert against `current` and writes it; LOST_RACE when the compare-and-set failed. */
+  private async apply(
+    db: Executor,
+    current: StoredConfig | null,
+    patch: ConfigPatch,
+    audit: ChangeAudit,
+    expectedVersion: number | undefined,
+    fieldPrefix: string,
+  ): Promise<{ config: StoredConfig; changed: boolean } | LostRace> {
+    const plan = planUpsert(current, patch, {
+      sealer: this.deps.sealer,
+      requiresApiKey: this.deps.requiresApiKey(patch.providerType, patch.providerName),
+      expectedVersion,
+      fieldPrefix,
+      newId: randomUUID,
+    });
+    const { repository } = this.deps;
+    let written: StoredConfig | LostRace;
+    if (plan.kind === "unchanged") return { config: plan.config, changed: false };
+    if (plan.kind === "create") {
+      written = await repository.insert(db, { ...patch, ...plan.state, id: plan.id, version: 1 }, "CREATED", audit);
+    } else {
+      written = await repository.update(db, plan.config.id, plan.config.version, plan.state, plan.changeType, audit);
+    }
+    return written === LOST_RACE ? LOST_RACE : { config: written, changed: true };
+  }
+}
+
+function compareKeys(a: ConfigPatch, b: ConfigPatch): number {
+  const left = `${a.providerType}/${a.providerName}`;
+  const right = `${b.providerType}/${b.providerName}`;
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,0 +1,133 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import type { JsonObject } from "../../domain/provider.js";
+import { ProviderPriority, ProviderType } from "../../graphql/enums.js";
+import { DateTimeScalar, JSONObjectScalar, UUIDScalar } from "../../graphql/scalars.js";
+
+@ObjectType("ProviderConfig", { description: "One provider configured for one tenant. Secrets are never returned here." })
+export class ProviderConfigType {
+  @Field(() => UUIDScalar)
+  id!: string;
+
+  @Field(() => String)
+  tenantId!: string;
+
+  @Field(() => ProviderType)
+  providerType!: ProviderType;
+
+  @Field(() => String)
+  providerName!: string;
+
+  @Field(() => ProviderPriority)
+  priority!: ProviderPriority;
+
+  @Field(() => Boolean)
+  enabled!: boolean;
+
+  @Field(() => JSONObjectScalar)
+  configData!: JsonObject;
+
+  @Field(() => Boolean)
+  hasApiKey!: boolean;
+
+  @Field(() => Boolean)
+  hasApiSecret!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Masked hint of the API key, e.g. '****1a2b'; null when there is no key." })
+  apiKeyHint!: string | null;
+
+  @Field(() => Int, { description: "Starts at 1 and grows by exactly 1 on every change of this config." })
+  version!: number;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  createdBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  updatedBy!: string | null;
+}
+
+@ObjectType("ProviderConfigView", { description: "A stored config, or a built-in default (then id and version are null)." })
+export class ProviderConfigViewType {
+  @Field(() => UUIDScalar, { nullable: true })
+  id!: string | null;
+
+  @Field(() => ProviderType)
+  providerType!: ProviderType;
+
+  @Field(() => String)
+  providerName!: string;
+
+  @Field(() => ProviderPriority)
+  priority!: ProviderPriority;
+
+  @Field(() => Boolean)
+  enabled!: boolean;
+
+  @Field(() => JSONObjectScalar)
+  configData!: JsonObject;
+
+  @Field(() => Boolean)
+  hasApiKey!: boolean;
+
+  @Field(() => Int, { nullable: true })
+  version!: number | null;
+}
+
+@ObjectType("TenantConfig", {
+  description: "All of a tenant's providers grouped by type (the shape of the original GET /config/{tenant}).",
+})
+export class TenantConfigType {
+  @Field(() => String)
+  tenantId!: string;
+
+  @Field(() => Boolean, {
+    description: "True when the tenant has no stored map, weather or satellite config and the lists below are the built-in defaults.",
+  })
+  isDefault!: boolean;
+
+  @Field(() => [ProviderConfigViewType])
+  mapProviders!: ProviderConfigViewType[];
+
+  @Field(() => [ProviderConfigViewType])
+  weatherProviders!: ProviderConfigViewType[];
+
+  @Field(() => [ProviderConfigViewType])
+  satelliteProviders!: ProviderConfigViewType[];
+
+  @Field(() => [ProviderConfigViewType])
+  paymentProviders!: ProviderConfigViewType[];
+
+  @Field(() => [ProviderConfigViewType])
+  smsProviders!: ProviderConfigViewType[];
+
+  @Field(() => [ProviderConfigViewType])
+  notificationProviders!: ProviderConfigViewType[];
+}
+
+@ObjectType("DeletedProviderConfig")
+export class DeletedProviderConfigType {
+  @Field(() => UUIDScalar)
+  id!: string;
+
+  @Field(() => Int, { description: "The version recorded by the DELETED history entry." })
+  version!: number;
+}
+
+@ObjectType("ProviderCredentials", {
+  description: "Decrypted credentials, for services that call the provider. Needs the secrets:read scope.",
+})
+export class ProviderCredentialsType {
+  @Field(() => UUIDScalar)
+  configId!: string;
+
+  @Field(() => String, { nullable: true })
+  apiKey!: string | null;
+
+  @Field(() => String, { nullable: true })
+  apiSecret!: string | null;
+}

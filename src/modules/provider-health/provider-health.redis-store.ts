@@ -1,0 +1,102 @@
+// The health memory in Redis, so that every instance sees the last check whichever instance ran it. One hash per
+// provider type (`<prefix>health:<TYPE>`, field = provider name, value = JSON) makes a failover chain's lookup one HMGET.
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { ProviderType } from "../../domain/provider.js";
+import type { HealthLogger } from "./provider-health.logger.js";
+import { type ProviderHealthRecord, ProviderStatus } from "./provider-health.model.js";
+import type { ProviderHealthStore } from "./provider-health.store.js";
+
+export interface RedisProviderHealthStoreOptions {
+  /** Prepended to every key; tests use a unique one per run. */
+  readonly keyPrefix?: string;
+  /** How long one Redis call may take before the store gives up on it. */
+  readonly timeoutMs?: number;
+  readonly logger: HealthLogger;
+}
+
+const storedResult = z.object({
+  status: z.enum(ProviderStatus),
+  checkedAt: z.iso.datetime(),
+  responseTimeMs: z.number().nullable(),
+  errorMessage: z.string().nullable(),
+});
+type StoredResult = z.infer<typeof storedResult>;
+
+/**
+ * Health memory is advisory: a Redis outage must not fail a check, a health query or a failover chain (SPEC.md §5:
+ * every request still succeeds). So each call is bounded in time, and failures read as "never checked" and are logged.
+ */
+export class RedisProviderHealthStore implements ProviderHealthStore {
+  private readonly keyPrefix: string;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisProviderHealthStoreOptions,
+  ) {
+    this.keyPrefix = options.keyPrefix ?? "pcs:";
+    this.timeoutMs = options.timeoutMs ?? 1000;
+  }
+
+  async get(providerType: ProviderType, providerName: string): Promise<ProviderHealthRecord | null> {
+    const value = await this.tolerant("get", () => this.redis.hget(this.keyOf(providerType), providerName), null);
+    return value === null ? null : parse(providerType, providerName, value);
+  }
+
+  async getMany(providerType: ProviderType, providerNames: readonly string[]): Promise<Map<string, ProviderHealthRecord>> {
+    const found = new Map<string, ProviderHealthRecord>();
+    const names = [...new Set(providerNames)];
+    if (names.length === 0) return found;
+    const values = await this.tolerant("getMany", () => this.redis.hmget(this.keyOf(providerType), ...names), []);
+    names.forEach((name, index) => {
+      const value = values[index];
+      const result = value ? parse(providerType, name, value) : null;
+      if (result) found.set(name, result);
+    });
+    return found;
+  }
+
+  async record(result: ProviderHealthRecord): Promise<void> {
+    const stored: StoredResult = {
+      status: result.status,
+      checkedAt: result.checkedAt.toISOString(),
+      responseTimeMs: result.responseTimeMs,
+      errorMessage: result.errorMessage,
+    };
+    await this.tolerant("record", () => this.redis.hset(this.keyOf(result.providerType), result.providerName, JSON.stringify(stored)), 0);
+  }
+
+  private keyOf(providerType: ProviderType): string {
+    return `${this.keyPrefix}health:${providerType}`;
+  }
+
+  private async tolerant<T>(operation: string, call: () => Promise<T>, fallback: T): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("timeout")), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([call(), timeout]);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : "unknown";
+      this.options.logger.warn({ operation, reason }, "provider health store unavailable");
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** A value another version wrote, or garbage, reads as "never checked" rather than failing the request. */
+function parse(providerType: ProviderType, providerName: string, value: string): ProviderHealthRecord | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  const stored = storedResult.safeParse(json);
+  if (!stored.success) return null;
+  return { providerType, providerName, ...stored.data, checkedAt: new Date(stored.data.checkedAt) };
+}
