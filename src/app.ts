@@ -125,6 +125,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     formatError: createFormatError(logger),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: it drains through app.stop(), which also closes the database.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // On stop: no new connections, in-flight requests finish (up to 10 s), idle keep-alive sockets close.

@@ -14,14 +14,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, "shutting down: draining in-flight requests");
+    // Whatever still holds the event loop open after a clean stop gets a grace period, then the process ends.
+    setTimeout(() => process.exit(process.exitCode ?? 1), 15_000).unref();
     app.stop().then(
       () => {
         app.logger.info("stopped");
-        process.exit(0);
+        process.exitCode = 0;
       },
       (error: unknown) => {
-        app.logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        app.logger.error({ err: error instanceof Error ? error.message : String(error) }, "shutdown failed");
+        process.exitCode = 1;
       },
     );
   };

@@ -8,7 +8,8 @@ import { classifyDatabaseError } from "../infra/database/errors.js";
 import type { Logger } from "../infra/logger.js";
 
 const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value /;
-const VARIABLE_PATH = / at "([^"]+)"; /g;
+/** The path graphql-js appends right after the echoed value; names and indexes only, so a value cannot fake it. */
+const VARIABLE_PATH_AT_END = / at "([A-Za-z_][A-Za-z0-9_.[\]]*)"$/;
 
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -27,7 +28,7 @@ export function createFormatError(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return { message: withoutEchoedValue(formatted.message), ...where, extensions: { code } };
+      return { message: withoutEchoedValue(formatted.message, reasonOf(original)), ...where, extensions: { code } };
     }
     logger.error({ err: describe(original), path: formatted.path }, "unexpected error");
     return { message: "Internal server error.", ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
@@ -35,19 +36,26 @@ export function createFormatError(logger: Logger) {
 }
 
 /**
- * graphql-js repeats the offending variable value in its message (`Variable "$input" got invalid value {…}`),
- * which may hold an API key. Keep the variable, the path and the reason; drop the value.
+ * graphql-js repeats the offending variable value in its message (`Variable "$input" got invalid value <value>[ at
+ * "<path>"]; <reason>`), which may hold an API key. Keep the variable, the path and the reason; drop the value.
+ * The value may contain anything, "; " included, so the reason is recognised by its own text (`reason`: the message
+ * of the error's originalError, which graphql-js appended); without it, only the variable is kept.
  */
-export function withoutEchoedValue(message: string): string {
+export function withoutEchoedValue(message: string, reason?: string): string {
   const variable = VARIABLE_ERROR.exec(message)?.[1];
   if (!variable) return message;
-  const paths = [...message.matchAll(VARIABLE_PATH)];
-  const reasonStart = message.lastIndexOf("; ");
-  const reason = reasonStart >= 0 ? message.slice(reasonStart + 2) : "";
-  const path = paths.at(-1)?.[1];
+  if (reason === undefined || !message.endsWith(`; ${reason}`)) return `Variable "$${variable}" has an invalid value.`;
+  const path = VARIABLE_PATH_AT_END.exec(message.slice(0, message.length - reason.length - 2))?.[1];
   // Reasons from scalars ("String cannot represent a non string value: <value>") also repeat the value.
   const safeReason = reason.replace(/: .*$/s, ".").replace(/ (?:got|value) "[^"]*"/g, "");
   return `Variable "$${variable}" has an invalid value${path ? ` at "${path}"` : ""}${safeReason ? `: ${safeReason}` : "."}`;
+}
+
+/** The message of the error a GraphQL error wraps (for a variable coercion error: the reason it appended). */
+function reasonOf(error: unknown): string | undefined {
+  const wrapped = typeof error === "object" && error !== null ? (error as { originalError?: unknown }).originalError : undefined;
+  const message = wrapped instanceof Error ? wrapped.message : undefined;
+  return message;
 }
 
 /** Error class, code and message only: no stack or request data in the log line. */

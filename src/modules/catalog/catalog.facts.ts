@@ -34,6 +34,11 @@ export function servesCountry(provider: ProviderInfo, country: string): boolean 
   return supportedCountries(provider).some((c) => c === ANY_COUNTRY || c.toUpperCase() === country);
 }
 
+/** Whether a provider can serve `country` (upper case; undefined = any). Only country-bound types are narrowed. */
+export function availableIn(provider: ProviderInfo, country: string | undefined): boolean {
+  return country === undefined || !COUNTRY_BOUND_TYPES.has(provider.providerType) || servesCountry(provider, country);
+}
+
 export function supportsOffline(provider: ProviderInfo): boolean {
   return provider.details.supportsOffline === true;
 }

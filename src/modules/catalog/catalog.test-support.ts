@@ -1,5 +1,5 @@
 // Test helpers: a tenant config reader over a fixed table, and a service wired to the real catalog.
-import { type ProviderType, ProviderType as Types } from "../../domain/provider.js";
+import { ProviderType } from "../../domain/provider.js";
 import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { ProviderHealthRecord } from "../provider-health/provider-health.model.js";
 import { InMemoryProviderHealthStore } from "../provider-health/provider-health.store.js";
@@ -22,12 +22,12 @@ export class FakeTenantProviderReader implements TenantProviderReader {
 
 export const TENANT_CONFIGS = {
   "farm-1": {
-    [Types.MAP]: [
+    [ProviderType.MAP]: [
       { providerName: "esri_streets", priority: "SECONDARY", enabled: true },
       { providerName: "openstreetmap", priority: "PRIMARY", enabled: true },
       { providerName: "my_tiles", priority: "TERTIARY", enabled: true },
     ],
-    [Types.SMS]: [{ providerName: "twilio", priority: "PRIMARY", enabled: false }],
+    [ProviderType.SMS]: [{ providerName: "twilio", priority: "PRIMARY", enabled: false }],
   },
 } as const satisfies Record<string, Partial<Record<ProviderType, StoredProviderRef[]>>>;
 

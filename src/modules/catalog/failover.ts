@@ -1,7 +1,7 @@
 // SPEC.md §4 failoverChain as a pure function: the order in which a client should try the providers of one type.
 import { ProviderPriority, type ProviderType, priorityRank } from "../../domain/provider.js";
 import { type ProviderHealthRecord, ProviderStatus } from "../provider-health/provider-health.model.js";
-import { COUNTRY_BOUND_TYPES, servesCountry } from "./catalog.facts.js";
+import { availableIn } from "./catalog.facts.js";
 import type { ProviderInfo, StoredProviderRef } from "./catalog.model.js";
 
 export interface FailoverEntry {
@@ -49,8 +49,7 @@ export function buildFailoverChain(input: FailoverInput): FailoverEntry[] {
   const country = input.country?.toUpperCase();
   const candidates = (input.stored?.length ? configuredCandidates(input.stored, input.catalog) : catalogCandidates(input.catalog)).filter(
     // A stored name outside the catalog has no known countries; dropping it would silently ignore the tenant's choice.
-    ({ provider }) =>
-      country === undefined || !COUNTRY_BOUND_TYPES.has(input.providerType) || !provider || servesCountry(provider, country),
+    ({ provider }) => !provider || availableIn(provider, country),
   );
   const entries = candidates.map((candidate) => {
     const health = input.health?.get(candidate.providerName) ?? null;

@@ -1,6 +1,6 @@
 // SPEC.md §4 selectProviders as a pure function: which providers of a type to use, cheapest first.
 import { ProviderPriority, ProviderType } from "../../domain/provider.js";
-import { COUNTRY_BOUND_TYPES, costOf, servesCountry } from "./catalog.facts.js";
+import { availableIn, costOf } from "./catalog.facts.js";
 import type { ProviderInfo } from "./catalog.model.js";
 
 export interface ProviderSelection {
@@ -43,7 +43,7 @@ export function selectProviders(input: SelectionInput): ProviderSelection {
   const rule = RULES[input.providerType];
   const country = input.country?.toUpperCase();
   const ranked = input.catalog
-    .filter((p) => country === undefined || !COUNTRY_BOUND_TYPES.has(input.providerType) || servesCountry(p, country))
+    .filter((p) => availableIn(p, country))
     // Array#sort is stable, so equal keys keep catalog order.
     .sort((a, b) => (rule.keylessFirst ? Number(a.requiresApiKey) - Number(b.requiresApiKey) : 0) || costOf(a) - costOf(b));
   const primaries = rule.primaryOnly ? ranked.filter((p) => p.defaultPriority === ProviderPriority.PRIMARY) : ranked;

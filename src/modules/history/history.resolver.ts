@@ -1,11 +1,10 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../graphql/context.js";
-import { ProviderType } from "../../graphql/enums.js";
-import { UUIDScalar } from "../../graphql/scalars.js";
 import type { ProviderConfigRecord } from "../provider-config/provider-config.model.js";
 import { ProviderConfigType } from "../provider-config/provider-config.type.js";
 import type { ConfigVersionRecord } from "./config-version.model.js";
 import { ConfigHistoryPageType, ConfigVersionType } from "./config-version.type.js";
+import { ConfigHistoryArgs, DEFAULT_CONFIG_HISTORY_LIMIT, DEFAULT_HISTORY_PAGE_LIMIT, RollbackProviderConfigArgs } from "./history.args.js";
 import { checkHistoryLimit, type HistoryPage, type HistoryService } from "./history.service.js";
 import type { RollbackService } from "./rollback.service.js";
 
@@ -17,43 +16,31 @@ export class HistoryResolver {
   ) {}
 
   @Query(() => ConfigHistoryPageType, { description: "Newest first; limit 1..500." })
-  configHistory(
-    @Arg("tenantId", () => String) tenantId: string,
-    @Arg("providerType", () => ProviderType, { nullable: true }) providerType: ProviderType | null,
-    @Arg("providerName", () => String, { nullable: true }) providerName: string | null,
-    @Arg("configId", () => UUIDScalar, { nullable: true }) configId: string | null,
-    @Arg("limit", () => Int, { nullable: true, defaultValue: 100 }) limit: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<HistoryPage> {
+  configHistory(@Args(() => ConfigHistoryArgs) args: ConfigHistoryArgs, @Ctx() ctx: RequestContext): Promise<HistoryPage> {
     const filter = {
-      tenantId,
-      providerType: providerType ?? undefined,
-      providerName: providerName ?? undefined,
-      configId: configId ?? undefined,
+      tenantId: args.tenantId,
+      providerType: args.providerType ?? undefined,
+      providerName: args.providerName ?? undefined,
+      configId: args.configId ?? undefined,
     };
-    return this.historyService.page(ctx.caller, filter, limit ?? 100, after);
+    return this.historyService.page(ctx.caller, filter, args.limit ?? DEFAULT_HISTORY_PAGE_LIMIT, args.after);
   }
 
   @Mutation(() => ProviderConfigType, {
     description: "Restores the snapshot of that version (also of a deleted config) as a new version with change type ROLLED_BACK.",
   })
-  rollbackProviderConfig(
-    @Arg("configId", () => UUIDScalar) configId: string,
-    @Arg("version", () => Int) version: number,
-    @Arg("changeReason", () => String, { nullable: true }) changeReason: string | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<ProviderConfigRecord> {
-    return this.rollbacks.rollback(ctx.caller, configId, version, changeReason);
+  rollbackProviderConfig(@Args(() => RollbackProviderConfigArgs) args: RollbackProviderConfigArgs, @Ctx() ctx: RequestContext): Promise<ProviderConfigRecord> {
+    return this.rollbacks.rollback(ctx.caller, args.configId, args.version, args.changeReason);
   }
 
   @FieldResolver(() => [ConfigVersionType], { description: "Newest first." })
   history(
     @Root() config: ProviderConfigRecord,
-    @Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) limit: number | null,
+    @Arg("limit", () => Int, { nullable: true, defaultValue: DEFAULT_CONFIG_HISTORY_LIMIT }) limit: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ConfigVersionRecord[]> {
-    checkHistoryLimit(limit ?? 20);
-    return ctx.loaders.history.load({ configId: config.id, limit: limit ?? 20 });
+    const effective = limit ?? DEFAULT_CONFIG_HISTORY_LIMIT;
+    checkHistoryLimit(effective);
+    return ctx.loaders.history.load({ configId: config.id, limit: effective });
   }
 }

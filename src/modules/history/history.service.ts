@@ -33,11 +33,11 @@ export class HistoryService {
     });
     checkHistoryLimit(limit);
     assertTenantAccess(caller, filter.tenantId, Scope.CONFIG_READ);
-    const beforeSeq = after ? decodeCursor(after) : undefined;
+    const beforeSeq = after ? decodeCursor(after, filter) : undefined;
     // One extra row tells whether another page follows.
     const rows = await this.repository.page(this.unitOfWork.db, filter, limit + 1, beforeSeq);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(toVersionRecord), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+    return { items: items.map(toVersionRecord), nextCursor: rows.length > limit && last ? encodeCursor(last.seq, filter) : null };
   }
 }

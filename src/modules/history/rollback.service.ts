@@ -37,7 +37,7 @@ export class RollbackService {
     const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
     const { config, changed } = await this.deps.unitOfWork.write(async (db, { locked }) => {
       const target = await this.deps.history.findVersion(db, configId, version, tenantScope(caller));
-      if (!target) throw new AppError(ErrorCode.NOT_FOUND, `Config '${configId}' has no version ${version}.`, "version");
+      if (!target) throw await this.notFound(db, caller, configId, version);
       assertTenantAccess(caller, target.tenantId, Scope.CONFIG_WRITE);
       if (target.changeType === ChangeType.DELETED) {
         throw badInput("version", `Version ${version} records the deletion; roll back to a version before it.`);
@@ -53,6 +53,14 @@ export class RollbackService {
     });
     if (changed) await this.deps.listener.configsChanged(config.tenantId, [config.providerType]);
     return toRecord(config);
+  }
+
+  /** Names what is missing: the config itself (it has no version 1, which every config has) or only that version. */
+  private async notFound(db: Executor, caller: Caller, configId: string, version: number): Promise<AppError> {
+    const exists = version !== 1 && (await this.deps.history.findVersion(db, configId, 1, tenantScope(caller))) !== null;
+    return exists
+      ? new AppError(ErrorCode.NOT_FOUND, `Config '${configId}' has no version ${version}.`, "version")
+      : new AppError(ErrorCode.NOT_FOUND, `No provider config with configId '${configId}'.`, "configId");
   }
 
   /** A deleted config comes back under its id, at the version after its DELETED entry, unless its key is taken. */

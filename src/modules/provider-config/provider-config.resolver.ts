@@ -1,12 +1,13 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../graphql/context.js";
-import { ProviderType } from "../../graphql/enums.js";
 import { UUIDScalar } from "../../graphql/scalars.js";
-import { ProviderConfigPatchInput, UpsertProviderConfigInput } from "./provider-config.input.js";
-import type { ProviderConfigRecord } from "./provider-config.model.js";
+import type { CredentialsRecord, ProviderConfigRecord } from "./provider-config.model.js";
+import { DeleteProviderConfigArgs, ProviderConfigsArgs, ResetTenantConfigArgs, UpsertProviderConfigsArgs } from "./provider-config.args.js";
+import { UpsertProviderConfigInput } from "./provider-config.input.js";
 import type { ProviderConfigQueries } from "./provider-config.queries.js";
-import type { ProviderConfigService } from "./provider-config.service.js";
+import type { DeletedConfig, ProviderConfigService } from "./provider-config.service.js";
 import { DeletedProviderConfigType, ProviderConfigType, ProviderCredentialsType, TenantConfigType } from "./provider-config.type.js";
+import type { TenantConfigRecord } from "./tenant-config.model.js";
 
 @Resolver(() => ProviderConfigType)
 export class ProviderConfigResolver {
@@ -15,16 +16,9 @@ export class ProviderConfigResolver {
     private readonly service: ProviderConfigService,
   ) {}
 
-  @Query(() => [ProviderConfigType], {
-    description: "The tenant's stored configs, ordered by type, then priority (PRIMARY first), then name.",
-  })
-  providerConfigs(
-    @Arg("tenantId", () => String) tenantId: string,
-    @Arg("providerType", () => ProviderType, { nullable: true }) providerType: ProviderType | null,
-    @Arg("enabled", () => Boolean, { nullable: true }) enabled: boolean | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<ProviderConfigRecord[]> {
-    return this.queries.list(ctx.caller, ctx.loaders.configs, tenantId, { providerType, enabled });
+  @Query(() => [ProviderConfigType], { description: "The tenant's stored configs, ordered by type, then priority (PRIMARY first), then name." })
+  providerConfigs(@Args(() => ProviderConfigsArgs) args: ProviderConfigsArgs, @Ctx() ctx: RequestContext): Promise<ProviderConfigRecord[]> {
+    return this.queries.list(ctx.caller, ctx.loaders.configs, args.tenantId, { providerType: args.providerType, enabled: args.enabled });
   }
 
   @Query(() => ProviderConfigType, { nullable: true })
@@ -33,48 +27,35 @@ export class ProviderConfigResolver {
   }
 
   @Query(() => TenantConfigType)
-  tenantConfig(@Arg("tenantId", () => String) tenantId: string, @Ctx() ctx: RequestContext) {
+  tenantConfig(@Arg("tenantId", () => String) tenantId: string, @Ctx() ctx: RequestContext): Promise<TenantConfigRecord> {
     return this.queries.tenantConfig(ctx.caller, ctx.loaders.configs, tenantId);
   }
 
   @Query(() => ProviderCredentialsType)
-  providerCredentials(@Arg("configId", () => UUIDScalar) configId: string, @Ctx() ctx: RequestContext) {
+  providerCredentials(@Arg("configId", () => UUIDScalar) configId: string, @Ctx() ctx: RequestContext): Promise<CredentialsRecord> {
     return this.queries.credentials(ctx.caller, configId);
   }
 
   @Mutation(() => ProviderConfigType)
-  upsertProviderConfig(@Arg("input", () => UpsertProviderConfigInput) input: UpsertProviderConfigInput, @Ctx() ctx: RequestContext) {
+  upsertProviderConfig(
+    @Arg("input", () => UpsertProviderConfigInput) input: UpsertProviderConfigInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ProviderConfigRecord> {
     return this.service.upsert(ctx.caller, input);
   }
 
   @Mutation(() => [ProviderConfigType], { description: "All or nothing: every patch is applied in one transaction, or none is." })
-  upsertProviderConfigs(
-    @Arg("tenantId", () => String) tenantId: string,
-    @Arg("configs", () => [ProviderConfigPatchInput]) configs: ProviderConfigPatchInput[],
-    @Arg("changeReason", () => String, { nullable: true }) changeReason: string | null,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return this.service.upsertMany(ctx.caller, tenantId, configs, changeReason);
+  upsertProviderConfigs(@Args(() => UpsertProviderConfigsArgs) args: UpsertProviderConfigsArgs, @Ctx() ctx: RequestContext): Promise<ProviderConfigRecord[]> {
+    return this.service.upsertMany(ctx.caller, args.tenantId, args.configs, args.changeReason);
   }
 
   @Mutation(() => DeletedProviderConfigType)
-  deleteProviderConfig(
-    @Arg("id", () => UUIDScalar) id: string,
-    @Arg("expectedVersion", () => Int, { nullable: true }) expectedVersion: number | null,
-    @Arg("changeReason", () => String, { nullable: true }) changeReason: string | null,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return this.service.delete(ctx.caller, id, expectedVersion, changeReason);
+  deleteProviderConfig(@Args(() => DeleteProviderConfigArgs) args: DeleteProviderConfigArgs, @Ctx() ctx: RequestContext): Promise<DeletedConfig> {
+    return this.service.delete(ctx.caller, args.id, args.expectedVersion, args.changeReason);
   }
 
-  @Mutation(() => Int, {
-    description: "Deletes every config of the tenant (each gets a DELETED history entry). Returns how many were deleted.",
-  })
-  resetTenantConfig(
-    @Arg("tenantId", () => String) tenantId: string,
-    @Arg("changeReason", () => String, { nullable: true }) changeReason: string | null,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return this.service.reset(ctx.caller, tenantId, changeReason);
+  @Mutation(() => Int, { description: "Deletes every config of the tenant (each gets a DELETED history entry). Returns how many were deleted." })
+  resetTenantConfig(@Args(() => ResetTenantConfigArgs) args: ResetTenantConfigArgs, @Ctx() ctx: RequestContext): Promise<number> {
+    return this.service.reset(ctx.caller, args.tenantId, args.changeReason);
   }
 }

@@ -45,7 +45,7 @@ export function checkExpectedVersion(current: { version: number } | null, expect
   const actual = current?.version ?? 0;
   if (actual !== expectedVersion) {
     const found = current ? `is at version ${actual}` : "does not exist";
-    throw conflict(`The config ${found}, not at the expected version ${expectedVersion}; nothing was written.`, field);
+    throw conflict(`${field} is ${expectedVersion}, but the config ${found}; nothing was written.`, field);
   }
 }
 
@@ -69,7 +69,7 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
   if (state.enabled && options.requiresApiKey && state.apiKey === null) {
     throw badInput(
       `${options.fieldPrefix}apiKey`,
-      `Provider '${patch.providerName}' requires an API key while it is enabled; give apiKey, or set enabled to false.`,
+      `Invalid input. ${options.fieldPrefix}apiKey: provider '${patch.providerName}' requires an API key while it is enabled; give one, or set enabled to false.`,
     );
   }
   if (!current) return { kind: "create", id, state };

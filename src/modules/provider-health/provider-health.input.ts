@@ -1,4 +1,4 @@
-import { Field, InputType } from "type-graphql";
+import {ArgsType, Field, InputType } from "type-graphql";
 import { ProviderType } from "../../graphql/enums.js";
 
 @InputType("ProviderCheckInput")
@@ -11,4 +11,14 @@ export class ProviderCheckInput {
 
   @Field(() => String, { nullable: true, description: "Used for this one check only; never stored or logged." })
   apiKey?: string | null;
+}
+
+/** providerHealth's arguments in contract order (type-graphql emits separate @Arg parameters reversed). */
+@ArgsType()
+export class ProviderHealthArgs {
+  @Field(() => ProviderType)
+  providerType!: ProviderType;
+
+  @Field(() => String)
+  providerName!: string;
 }

@@ -1,7 +1,6 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../graphql/context.js";
-import { ProviderType } from "../../graphql/enums.js";
-import { ProviderCheckInput } from "./provider-health.input.js";
+import { ProviderCheckInput, ProviderHealthArgs } from "./provider-health.input.js";
 import type { ProviderHealthRecord } from "./provider-health.model.js";
 import type { ProviderHealthService } from "./provider-health.service.js";
 import { ProviderHealthType } from "./provider-health.type.js";
@@ -19,10 +18,7 @@ export class ProviderHealthResolver {
   }
 
   @Query(() => ProviderHealthType, { nullable: true, description: "The last health check result of a provider; null when never checked." })
-  providerHealth(
-    @Arg("providerType", () => ProviderType) providerType: ProviderType,
-    @Arg("providerName", () => String) providerName: string,
-  ): Promise<ProviderHealthRecord | null> {
-    return this.service.get(providerType, providerName);
+  providerHealth(@Args(() => ProviderHealthArgs) args: ProviderHealthArgs): Promise<ProviderHealthRecord | null> {
+    return this.service.get(args.providerType, args.providerName);
   }
 }

@@ -1,0 +1,32 @@
+// schema.graphql is emitted from the code, committed, and compatible with the public contract.
+import { readFileSync } from "node:fs";
+import { buildSchema, findBreakingChanges, findDangerousChanges } from "graphql";
+import { describe, expect, test } from "vitest";
+import { buildGraphQLSchema } from "../src/graphql/schema.js";
+import { renderSchema } from "../src/graphql/print-schema.js";
+
+const contract = buildSchema(readFileSync(new URL("./fixtures/contract.graphql", import.meta.url), "utf8"));
+const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
+
+describe("schema.graphql", () => {
+  test("is what the code emits (run `npm run schema:emit` when this fails)", async () => {
+    expect(committed).toBe(await renderSchema());
+  });
+
+  test("has no breaking or dangerous change against the public contract", async () => {
+    for (const schema of [buildSchema(committed), await buildGraphQLSchema()]) {
+      expect(findBreakingChanges(contract, schema)).toEqual([]);
+      expect(findDangerousChanges(contract, schema)).toEqual([]);
+    }
+  });
+
+  test("arguments keep the contract's order", () => {
+    const ours = buildSchema(committed);
+    for (const rootType of [contract.getQueryType(), contract.getMutationType()]) {
+      for (const field of Object.values(rootType?.getFields() ?? {})) {
+        const mine = (rootType?.name === "Query" ? ours.getQueryType() : ours.getMutationType())?.getFields()[field.name];
+        expect(mine?.args.map((arg) => arg.name), field.name).toEqual(field.args.map((arg) => arg.name));
+      }
+    }
+  });
+});

@@ -1,0 +1,93 @@
+// Starts the real service for a test file: real HTTP, real PostgreSQL (the run's database) or a PGlite clone of
+// the migrated template. Each test seeds its own tenant (see tenant()), so files run in parallel without cleanup.
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { Writable } from "node:stream";
+import { PGlite } from "@electric-sql/pglite";
+import { pino } from "pino";
+import { inject } from "vitest";
+import { type App, createApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+
+export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 7).toString("base64")}`;
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string; field?: string } }>;
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  /** Every log line the service wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** True when the machine's PostgreSQL answers (tests that need a real server use it in `test.skipIf`). */
+export const hasPostgres = (): boolean => inject("databaseUrl") !== null;
+
+export interface TestAppOptions {
+  /** Default: PostgreSQL when it answers, else PGlite. */
+  database?: "postgresql" | "pglite";
+  /** Overrides of the environment the service reads. */
+  env?: Record<string, string | undefined>;
+  /** An already open PGlite (e.g. a restart test reopening a data dir). */
+  pglite?: PGlite;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = inject("databaseUrl");
+  const kind = options.database ?? (databaseUrl ? "postgresql" : "pglite");
+  if (kind === "postgresql" && !databaseUrl) throw new Error("this test needs PostgreSQL; guard it with test.skipIf(!hasPostgres())");
+  const env: Record<string, string | undefined> = {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    CONFIG_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+    DATA_DIR: `/tmp/pcs-test-${randomBytes(4).toString("hex")}`,
+    ...(kind === "postgresql" && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.env,
+  };
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split("\n")) if (line.trim()) logs.push(JSON.parse(line));
+      callback();
+    },
+  });
+  const pglite = options.pglite ?? (kind === "pglite" ? await clonePGliteTemplate() : undefined);
+  const app = await createApp(loadConfig(env), { logger: pino({ level: "info" }, sink), pglite });
+  const url = await app.listen(0, "127.0.0.1");
+  return {
+    app,
+    url,
+    logs,
+    gql: (query, variables, headers) => postGraphQL(url, query, variables, headers),
+    stop: () => app.stop(),
+  };
+}
+
+export async function postGraphQL<T>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
+  return { status: response.status, ...body };
+}
+
+/** A fresh in-memory PGlite holding the migrated schema (~0.4 s instead of a 4 s cold start). */
+export async function clonePGliteTemplate(): Promise<PGlite> {
+  const tarball = await readFile(inject("pgliteTemplate"));
+  return PGlite.create({ loadDataDir: new Blob([tarball]) });
+}
+
+/** A tenant id no other test uses. */
+export const tenant = (label = "t"): string => `${label}-${randomUUID().slice(0, 13)}`;
+
+/** The error code of the first error, for terse assertions. */
+export const codeOf = (response: GraphQLResponse): string | undefined => response.errors?.[0]?.extensions?.code;
