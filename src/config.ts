@@ -1,5 +1,6 @@
 // The one reader of process.env. Every variable is validated here, once, and every problem is reported at once.
 import { z } from "zod";
+import { KeyringError, parseKeyring } from "./infra/crypto/keyring.js";
 
 const optionalString = z
   .string()
@@ -83,22 +84,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty variables count as unset, as in most process managers.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
-  }
-  const e = parsed.data;
-  const production = e.NODE_ENV === "production";
-  const problems: string[] = [];
-  if (production && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  // The checks across variables read the raw values, so that they are reported together with the ones above.
+  const production = present.NODE_ENV?.trim() === "production";
+  const jwtSecret = present.AUTH_JWT_SECRET?.trim();
+  if (production && !jwtSecret && !present.AUTH_JWKS_URL) {
     problems.push("AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when NODE_ENV=production");
   }
-  if (production && !e.CONFIG_ENCRYPTION_KEYS) {
+  if (production && !present.CONFIG_ENCRYPTION_KEYS) {
     problems.push("CONFIG_ENCRYPTION_KEYS: required when NODE_ENV=production");
   }
-  if (e.AUTH_JWT_SECRET && e.AUTH_JWT_SECRET.length < 32) {
+  if (jwtSecret && jwtSecret.length < 32) {
     problems.push("AUTH_JWT_SECRET: must be at least 32 characters");
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const keyringProblem = present.CONFIG_ENCRYPTION_KEYS === undefined ? undefined : keyringProblemOf(present.CONFIG_ENCRYPTION_KEYS);
+  if (keyringProblem) problems.push(keyringProblem);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
 
   return {
     production,
@@ -119,4 +121,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphiql: e.GRAPHIQL_ENABLED ?? !production,
     introspection: e.INTROSPECTION_ENABLED ?? !production,
   };
+}
+
+/** A malformed key list is a start-up problem like any other; the message names no key material. */
+function keyringProblemOf(spec: string): string | undefined {
+  try {
+    parseKeyring(spec);
+    return undefined;
+  } catch (error) {
+    if (error instanceof KeyringError) return error.message;
+    throw error;
+  }
 }

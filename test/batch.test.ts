@@ -26,7 +26,10 @@ async function applied(tenantId: string, configs: Patch[], reason?: string) {
 }
 
 async function upsert(input: Record<string, unknown>) {
-  const response = await t.gql(`mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { ${CONFIG_FIELDS} } }`, { input });
+  const response = await t.gql(
+    `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { ${CONFIG_FIELDS} } }`,
+    { input },
+  );
   expect(response.errors).toBeUndefined();
   return response.data?.upsertProviderConfig;
 }
@@ -36,7 +39,12 @@ async function history(tenantId: string) {
     `query($t: String!) { configHistory(tenantId: $t, limit: 500) { items { providerName version changeType changedBy changeReason } } }`,
     { t: tenantId },
   );
-  return response.data?.configHistory.items as Array<{ providerName: string; version: number; changeType: string; changeReason: string | null }>;
+  return response.data?.configHistory.items as Array<{
+    providerName: string;
+    version: number;
+    changeType: string;
+    changeReason: string | null;
+  }>;
 }
 
 async function stored(tenantId: string) {
@@ -173,6 +181,9 @@ describe("all or nothing", () => {
     const patches = (count: number) =>
       Array.from({ length: count }, (_, i) => ({ providerType: "SMS", providerName: `gw-${String(i).padStart(3, "0")}`, enabled: false }));
     expectBadInput(await batch(tenantId, patches(101)), "configs");
+    // Invalid as a whole: one short message, not one problem per patch.
+    const badNames = patches(101).map((patch) => ({ ...patch, providerName: patch.providerName.toUpperCase() }));
+    expectBadInput(await batch(tenantId, badNames), "configs");
     expect(await history(tenantId)).toEqual([]);
 
     const results = await applied(tenantId, patches(100), "bulk import");
@@ -230,15 +241,30 @@ describe("upsert rules inside a batch", () => {
 
   test("creates get the defaults and the credentials given", async () => {
     const tenantId = tenant();
-    const [config] = await applied(tenantId, [{ providerType: "PAYMENT", providerName: "moyasar", apiKey: "sk_moyasar_abcdefgh", apiSecret: "s" }]);
-    expect(config).toMatchObject({ priority: "PRIMARY", enabled: true, configData: {}, hasApiKey: true, hasApiSecret: true, apiKeyHint: "****efgh" });
+    const [config] = await applied(tenantId, [
+      { providerType: "PAYMENT", providerName: "moyasar", apiKey: "sk_moyasar_abcdefgh", apiSecret: "s" },
+    ]);
+    expect(config).toMatchObject({
+      priority: "PRIMARY",
+      enabled: true,
+      configData: {},
+      hasApiKey: true,
+      hasApiSecret: true,
+      apiKeyHint: "****efgh",
+    });
     const credentials = await t.gql(`query($id: UUID!) { providerCredentials(configId: $id) { apiKey apiSecret } }`, { id: config?.id });
     expect(credentials.data?.providerCredentials).toEqual({ apiKey: "sk_moyasar_abcdefgh", apiSecret: "s" });
   });
 
   test("no-op patches write no version and return the config as is", async () => {
     const tenantId = tenant();
-    const first = await upsert({ tenantId, providerType: "MAP", providerName: "mapbox_streets", apiKey: "pk.unchanged-key", configData: { a: 1, b: 2 } });
+    const first = await upsert({
+      tenantId,
+      providerType: "MAP",
+      providerName: "mapbox_streets",
+      apiKey: "pk.unchanged-key",
+      configData: { a: 1, b: 2 },
+    });
     const second = await upsert({ tenantId, providerType: "MAP", providerName: "openstreetmap", priority: "SECONDARY" });
     const results = await applied(
       tenantId,

@@ -55,7 +55,10 @@ async function expectConsistentHistory(tenantId: string): Promise<Map<string, Sn
   const byConfig = new Map<string, Snapshot[]>();
   for (const snapshot of await snapshots(tenantId)) byConfig.set(snapshot.configId, [...(byConfig.get(snapshot.configId) ?? []), snapshot]);
   for (const [configId, history] of byConfig) {
-    expect(history.map((s) => s.version), configId).toEqual(oneTo(history.length));
+    expect(
+      history.map((s) => s.version),
+      configId,
+    ).toEqual(oneTo(history.length));
     expect(history[0]?.changeType).toBe("CREATED");
   }
   for (const row of await configRows(tenantId)) {
@@ -93,7 +96,9 @@ describe("parallel upserts of one config", () => {
       expect(response.errors).toBeUndefined();
       expect(response.data?.upsertProviderConfig).toMatchObject({ id, configData: { writer } });
     }
-    expect(responses.map((r) => r.data?.upsertProviderConfig?.version).sort((a, b) => Number(a) - Number(b))).toEqual(oneTo(WRITERS + 1).slice(1));
+    expect(responses.map((r) => r.data?.upsertProviderConfig?.version).sort((a, b) => Number(a) - Number(b))).toEqual(
+      oneTo(WRITERS + 1).slice(1),
+    );
     expect(await configRows(tenantId)).toEqual([{ id, version: WRITERS + 1 }]);
     const history = (await expectConsistentHistory(tenantId)).get(id) ?? [];
     expect(history).toHaveLength(WRITERS + 1);

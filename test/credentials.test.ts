@@ -12,7 +12,8 @@ afterAll(() => t.stop());
 
 const KEY_ID = "test1";
 const FIELDS = "id tenantId providerType providerName priority enabled configData hasApiKey hasApiSecret apiKeyHint version";
-const VERSION_FIELDS = "id configId tenantId providerType providerName priority enabled configData hasApiKey version changeType changeReason";
+const VERSION_FIELDS =
+  "id configId tenantId providerType providerName priority enabled configData hasApiKey version changeType changeReason";
 const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { ${FIELDS} history { ${VERSION_FIELDS} } } }`;
 const CREDENTIALS = `query($id: UUID!) { providerCredentials(configId: $id) { configId apiKey apiSecret } }`;
 
@@ -123,7 +124,9 @@ describe("in responses and logs", () => {
       ),
       await t.gql(`query($id: UUID!) { providerConfig(id: $id) { ${FIELDS} history { ${VERSION_FIELDS} } } }`, { id }),
       await t.gql(`query($t: String!) { providerConfigs(tenantId: $t) { ${FIELDS} } }`, { t: tenantId }),
-      await t.gql(`query($t: String!) { configHistory(tenantId: $t, limit: 500) { items { ${VERSION_FIELDS} } nextCursor } }`, { t: tenantId }),
+      await t.gql(`query($t: String!) { configHistory(tenantId: $t, limit: 500) { items { ${VERSION_FIELDS} } nextCursor } }`, {
+        t: tenantId,
+      }),
       await t.gql(
         `query($t: String!) { tenantConfig(tenantId: $t) { tenantId isDefault mapProviders { id providerName configData hasApiKey version }
           paymentProviders { id providerName configData hasApiKey version } smsProviders { id providerName configData hasApiKey version } } }`,
@@ -135,12 +138,20 @@ describe("in responses and logs", () => {
       expect(response.errors).toBeUndefined();
       expectNoPlaintext(response, ...plaintexts, `v1.${KEY_ID}.`);
     }
-    expect(responses[1]?.data?.upsertProviderConfigs[0]).toMatchObject({ hasApiKey: true, hasApiSecret: true, apiKeyHint: `****${batchKey.slice(-4)}` });
+    expect(responses[1]?.data?.upsertProviderConfigs[0]).toMatchObject({
+      hasApiKey: true,
+      hasApiSecret: true,
+      apiKeyHint: `****${batchKey.slice(-4)}`,
+    });
 
     const credentials = await t.gql(CREDENTIALS, { id });
     expect(credentials.data?.providerCredentials).toEqual({ configId: id, apiKey, apiSecret });
     const smsId = responses[1]?.data?.upsertProviderConfigs[0].id;
-    expect((await t.gql(CREDENTIALS, { id: smsId })).data?.providerCredentials).toEqual({ configId: smsId, apiKey: batchKey, apiSecret: batchSecret });
+    expect((await t.gql(CREDENTIALS, { id: smsId })).data?.providerCredentials).toEqual({
+      configId: smsId,
+      apiKey: batchKey,
+      apiSecret: batchSecret,
+    });
     expectNoPlaintext(t.logs, ...plaintexts);
   });
 

@@ -16,7 +16,9 @@ const LIST = `query($t: String!) { providerConfigs(tenantId: $t) { id providerTy
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 async function upsert(input: Record<string, unknown>): Promise<{ id: string; version: number }> {
-  const response = await t.gql(`mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { id version } }`, { input });
+  const response = await t.gql(`mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { id version } }`, {
+    input,
+  });
   expect(response.errors).toBeUndefined();
   return response.data?.upsertProviderConfig;
 }
@@ -165,7 +167,9 @@ describe("resetTenantConfig", () => {
       ].sort(),
     );
     expect(await history(tenantId)).toHaveLength(7);
-    const tenantView = await t.gql(`query($t: String!) { tenantConfig(tenantId: $t) { isDefault paymentProviders { providerName } } }`, { t: tenantId });
+    const tenantView = await t.gql(`query($t: String!) { tenantConfig(tenantId: $t) { isDefault paymentProviders { providerName } } }`, {
+      t: tenantId,
+    });
     expect(tenantView.data?.tenantConfig).toEqual({ isDefault: true, paymentProviders: [] });
   });
 

@@ -22,6 +22,8 @@ declare module "vitest" {
     /** The machine's Redis, or null when none answers. */
     redisUrl: string | null;
     pgliteTemplate: string;
+    /** The same, before any migration ran. */
+    pgliteEmptyTemplate: string;
   }
 }
 
@@ -80,15 +82,18 @@ export default async function setup(project: TestProject) {
 
   const dir = await mkdtemp(join(tmpdir(), "pcs-pglite-"));
   const template = new PGlite("memory://");
+  await template.waitReady;
+  const emptyTemplatePath = join(dir, "empty.tar");
+  await writeFile(emptyTemplatePath, Buffer.from(await (await template.dumpDataDir("none")).arrayBuffer()));
   await applyMigrations(pgliteSession(template), await readMigrations());
-  const dump = await template.dumpDataDir("none");
   const templatePath = join(dir, "template.tar");
-  await writeFile(templatePath, Buffer.from(await dump.arrayBuffer()));
+  await writeFile(templatePath, Buffer.from(await (await template.dumpDataDir("none")).arrayBuffer()));
   await template.close();
 
   project.provide("databaseUrl", url);
   project.provide("redisUrl", hasRedis ? TEST_REDIS_URL : null);
   project.provide("pgliteTemplate", templatePath);
+  project.provide("pgliteEmptyTemplate", emptyTemplatePath);
 
   return async () => {
     await dropDatabase();

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const CONFIG_FIELDS = "id tenantId providerType providerName priority enabled configData hasApiKey hasApiSecret apiKeyHint version createdBy updatedBy createdAt updatedAt";
+const CONFIG_FIELDS =
+  "id tenantId providerType providerName priority enabled configData hasApiKey hasApiSecret apiKeyHint version createdBy updatedBy createdAt updatedAt";
 const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { ${CONFIG_FIELDS} history { version changeType changedBy changeReason } } }`;
 
 async function upsert(input: Record<string, unknown>) {
@@ -17,7 +18,9 @@ async function upsert(input: Record<string, unknown>) {
 }
 
 async function history(tenantId: string) {
-  const response = await t.gql(`query($t: String!) { configHistory(tenantId: $t) { items { version changeType providerName } } }`, { t: tenantId });
+  const response = await t.gql(`query($t: String!) { configHistory(tenantId: $t) { items { version changeType providerName } } }`, {
+    t: tenantId,
+  });
   return response.data?.configHistory.items as Array<{ version: number; changeType: string; providerName: string }>;
 }
 
@@ -108,7 +111,13 @@ describe("validation", () => {
     expect(disabled.data?.upsertProviderConfig.version).toBe(1);
     const enableWithoutKey = await upsert({ tenantId, providerType: "PAYMENT", providerName: "stripe", enabled: true });
     expect(codeOf(enableWithoutKey)).toBe("BAD_USER_INPUT");
-    const enableWithKey = await upsert({ tenantId, providerType: "PAYMENT", providerName: "stripe", enabled: true, apiKey: "sk_test_123456789" });
+    const enableWithKey = await upsert({
+      tenantId,
+      providerType: "PAYMENT",
+      providerName: "stripe",
+      enabled: true,
+      apiKey: "sk_test_123456789",
+    });
     expect(enableWithKey.data?.upsertProviderConfig).toMatchObject({ version: 2, enabled: true, hasApiKey: true });
     const removeKey = await upsert({ tenantId, providerType: "PAYMENT", providerName: "stripe", apiKey: null });
     expect(codeOf(removeKey)).toBe("BAD_USER_INPUT");
@@ -137,7 +146,13 @@ describe("updates", () => {
 
   test("a write that changes nothing writes no version, credentials compared by plaintext", async () => {
     const tenantId = tenant();
-    const input = { tenantId, providerType: "MAP", providerName: "mapbox_streets", apiKey: "pk.abcdefghijkl", configData: { a: 1, b: [1, 2] } };
+    const input = {
+      tenantId,
+      providerType: "MAP",
+      providerName: "mapbox_streets",
+      apiKey: "pk.abcdefghijkl",
+      configData: { a: 1, b: [1, 2] },
+    };
     const first = await upsert(input);
     const again = await upsert({ ...input, configData: { b: [1, 2], a: 1 } });
     expect(again.data?.upsertProviderConfig).toMatchObject({ version: 1, updatedAt: first.data?.upsertProviderConfig.updatedAt });
@@ -211,7 +226,9 @@ describe("reads", () => {
       "open_meteo",
       "twilio",
     ]);
-    const maps = await t.gql(`query($t: String!) { providerConfigs(tenantId: $t, providerType: MAP, enabled: true) { providerName } }`, { t: tenantId });
+    const maps = await t.gql(`query($t: String!) { providerConfigs(tenantId: $t, providerType: MAP, enabled: true) { providerName } }`, {
+      t: tenantId,
+    });
     expect(maps.data?.providerConfigs).toHaveLength(4);
     const disabled = await t.gql(`query($t: String!) { providerConfigs(tenantId: $t, enabled: false) { providerName } }`, { t: tenantId });
     expect(disabled.data?.providerConfigs).toEqual([{ providerName: "twilio" }]);
@@ -222,7 +239,11 @@ describe("reads", () => {
     const created = await upsert({ tenantId, providerType: "MAP", providerName: "openstreetmap" });
     const id = created.data?.upsertProviderConfig.id;
     const found = await t.gql(`query($id: UUID!) { providerConfig(id: $id) { id providerName provider { name requiresApiKey } } }`, { id });
-    expect(found.data?.providerConfig).toEqual({ id, providerName: "openstreetmap", provider: { name: "OpenStreetMap", requiresApiKey: false } });
+    expect(found.data?.providerConfig).toEqual({
+      id,
+      providerName: "openstreetmap",
+      provider: { name: "OpenStreetMap", requiresApiKey: false },
+    });
     const missing = await t.gql(`query { providerConfig(id: "00000000-0000-4000-8000-000000000000") { id } }`);
     expect(missing.data?.providerConfig).toBeNull();
   });
@@ -249,6 +270,11 @@ describe("reads", () => {
     });
     await upsert({ tenantId, providerType: "SATELLITE", providerName: "landsat", enabled: false });
     const stored = await t.gql(query, { t: tenantId });
-    expect(stored.data?.tenantConfig).toMatchObject({ isDefault: false, mapProviders: [], weatherProviders: [], satelliteProviders: [{ providerName: "landsat" }] });
+    expect(stored.data?.tenantConfig).toMatchObject({
+      isDefault: false,
+      mapProviders: [],
+      weatherProviders: [],
+      satelliteProviders: [{ providerName: "landsat" }],
+    });
   });
 });

@@ -9,13 +9,17 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const CONFIG_FIELDS = "id tenantId providerType providerName priority enabled configData hasApiKey hasApiSecret apiKeyHint version createdAt updatedAt createdBy updatedBy";
+const CONFIG_FIELDS =
+  "id tenantId providerType providerName priority enabled configData hasApiKey hasApiSecret apiKeyHint version createdAt updatedAt createdBy updatedBy";
 const ROLLBACK = `mutation($id: UUID!, $version: Int!, $reason: String) {
   rollbackProviderConfig(configId: $id, version: $version, changeReason: $reason) { ${CONFIG_FIELDS} } }`;
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 async function upsert(input: Record<string, unknown>) {
-  const response = await t.gql(`mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { ${CONFIG_FIELDS} } }`, { input });
+  const response = await t.gql(
+    `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { ${CONFIG_FIELDS} } }`,
+    { input },
+  );
   expect(response.errors).toBeUndefined();
   return response.data?.upsertProviderConfig;
 }
@@ -60,8 +64,20 @@ describe("restoring a version", () => {
   test("restores priority, enabled, configData and credentials as a new ROLLED_BACK version", async () => {
     const tenantId = tenant();
     const key = { tenantId, providerType: "SMS", providerName: "twilio" };
-    const v1 = await upsert({ ...key, priority: "SECONDARY", configData: { from: "+967" }, apiKey: "AC-original-key-1111", apiSecret: "secret-one" });
-    await upsert({ ...key, priority: "TERTIARY", configData: { from: "+966", retries: 3 }, apiKey: "AC-rotated-key-2222", apiSecret: null });
+    const v1 = await upsert({
+      ...key,
+      priority: "SECONDARY",
+      configData: { from: "+967" },
+      apiKey: "AC-original-key-1111",
+      apiSecret: "secret-one",
+    });
+    await upsert({
+      ...key,
+      priority: "TERTIARY",
+      configData: { from: "+966", retries: 3 },
+      apiKey: "AC-rotated-key-2222",
+      apiSecret: null,
+    });
     expect(await credentials(v1.id)).toEqual({ configId: v1.id, apiKey: "AC-rotated-key-2222", apiSecret: null });
 
     const response = await rollback(v1.id, 1, "bad rotation");

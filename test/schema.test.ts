@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { buildSchema, findBreakingChanges, findDangerousChanges } from "graphql";
 import { describe, expect, test } from "vitest";
-import { buildGraphQLSchema } from "../src/graphql/schema.js";
 import { renderSchema } from "../src/graphql/print-schema.js";
+import { buildGraphQLSchema } from "../src/graphql/schema.js";
 
 const contract = buildSchema(readFileSync(new URL("./fixtures/contract.graphql", import.meta.url), "utf8"));
 const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
@@ -25,7 +25,10 @@ describe("schema.graphql", () => {
     for (const rootType of [contract.getQueryType(), contract.getMutationType()]) {
       for (const field of Object.values(rootType?.getFields() ?? {})) {
         const mine = (rootType?.name === "Query" ? ours.getQueryType() : ours.getMutationType())?.getFields()[field.name];
-        expect(mine?.args.map((arg) => arg.name), field.name).toEqual(field.args.map((arg) => arg.name));
+        expect(
+          mine?.args.map((arg) => arg.name),
+          field.name,
+        ).toEqual(field.args.map((arg) => arg.name));
       }
     }
   });

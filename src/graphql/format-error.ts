@@ -54,8 +54,7 @@ export function withoutEchoedValue(message: string, reason?: string): string {
 /** The message of the error a GraphQL error wraps (for a variable coercion error: the reason it appended). */
 function reasonOf(error: unknown): string | undefined {
   const wrapped = typeof error === "object" && error !== null ? (error as { originalError?: unknown }).originalError : undefined;
-  const message = wrapped instanceof Error ? wrapped.message : undefined;
-  return message;
+  return wrapped instanceof Error ? wrapped.message : undefined;
 }
 
 /** Error class, code and message only: no stack or request data in the log line. */

@@ -1,7 +1,7 @@
 // Opaque history cursors. A cursor names the last snapshot a page returned (by its global sequence number),
 // so the next page starts strictly below it: changes made in the meantime never shift or repeat items.
-// It also carries a digest of the query it belongs to (tenant and filters), so that a cursor of another
-// tenant or of another filter is refused instead of silently paging a different list.
+// It may also carry a digest of the query it belongs to (tenant and filters, see historyQueryKey), so that a
+// cursor of another tenant or of another filter is refused instead of silently paging a different list.
 import { createHash } from "node:crypto";
 import { validate } from "../../domain/validation.js";
 import type { HistoryFilter } from "./config-version.model.js";
@@ -9,22 +9,28 @@ import type { HistoryFilter } from "./config-version.model.js";
 const PREFIX = "h1:";
 const MAX_SEQ = 2n ** 63n - 1n;
 
-function queryDigest(filter: HistoryFilter): string {
-  const parts = [filter.tenantId, filter.providerType ?? "", filter.providerName ?? "", filter.configId?.toLowerCase() ?? ""];
-  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
+/** Identifies one configHistory query (tenant and filters); cursors issued for it are valid only for it. */
+export function historyQueryKey(filter: HistoryFilter): string {
+  return JSON.stringify([filter.tenantId, filter.providerType ?? "", filter.providerName ?? "", filter.configId?.toLowerCase() ?? ""]);
 }
 
-export function encodeCursor(seq: bigint, filter: HistoryFilter): string {
-  return Buffer.from(`${PREFIX}${seq}:${queryDigest(filter)}`, "utf8").toString("base64url");
+const digestOf = (query: string): string => (query ? createHash("sha256").update(query).digest("base64url").slice(0, 16) : "");
+
+export function encodeCursor(seq: bigint, query = ""): string {
+  const digest = digestOf(query);
+  return Buffer.from(`${PREFIX}${seq}${digest ? `:${digest}` : ""}`, "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string, filter: HistoryFilter, field = "after"): bigint {
+export function decodeCursor(cursor: string, field = "after", query = ""): bigint {
   const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
-  const [digits = "", digest] = (text.startsWith(PREFIX) ? text.slice(PREFIX.length) : "").split(":");
+  const [digits = "", digest = "", ...rest] = (text.startsWith(PREFIX) ? text.slice(PREFIX.length) : "").split(":");
   const seq = /^[1-9]\d{0,18}$/.test(digits) ? BigInt(digits) : 0n;
   return validate((problems) => {
-    if (seq < 1n || seq > MAX_SEQ || digest !== queryDigest(filter)) {
-      problems.add(field, "is not a cursor this service returned for this query; pass nextCursor of the previous page, with the same filters");
+    if (seq < 1n || seq > MAX_SEQ || rest.length > 0 || digest !== digestOf(query)) {
+      problems.add(
+        field,
+        "is not a cursor this service returned for this query; pass nextCursor of the previous page, with the same filters",
+      );
     }
     return seq;
   });

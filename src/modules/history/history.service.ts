@@ -3,7 +3,7 @@ import { checkProviderName, checkTenantId, validate } from "../../domain/validat
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { type ConfigVersionRecord, type HistoryFilter, toVersionRecord } from "./config-version.model.js";
-import { decodeCursor, encodeCursor } from "./history.cursor.js";
+import { decodeCursor, encodeCursor, historyQueryKey } from "./history.cursor.js";
 import type { HistoryRepository } from "./history.repository.js";
 
 export const MAX_HISTORY_LIMIT = 500;
@@ -33,11 +33,14 @@ export class HistoryService {
     });
     checkHistoryLimit(limit);
     assertTenantAccess(caller, filter.tenantId, Scope.CONFIG_READ);
-    const beforeSeq = after ? decodeCursor(after, filter) : undefined;
+    const beforeSeq = after ? decodeCursor(after, "after", historyQueryKey(filter)) : undefined;
     // One extra row tells whether another page follows.
     const rows = await this.repository.page(this.unitOfWork.db, filter, limit + 1, beforeSeq);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(toVersionRecord), nextCursor: rows.length > limit && last ? encodeCursor(last.seq, filter) : null };
+    return {
+      items: items.map(toVersionRecord),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.seq, historyQueryKey(filter)) : null,
+    };
   }
 }

@@ -40,7 +40,7 @@ export class RollbackService {
       if (!target) throw await this.notFound(db, caller, configId, version);
       assertTenantAccess(caller, target.tenantId, Scope.CONFIG_WRITE);
       if (target.changeType === ChangeType.DELETED) {
-        throw badInput("version", `Version ${version} records the deletion; roll back to a version before it.`);
+        throw badInput("version", `Invalid input. version: ${version} records the deletion; roll back to a version before it.`);
       }
       const current = await this.deps.configs.findById(db, configId, tenantScope(caller), { lock: locked });
       const state = this.restoredState(target, current);

@@ -53,7 +53,11 @@ export function validateBatch(tenantId: string, inputs: readonly PatchInput[], c
   return validate((problems) => {
     checkTenantId(problems, tenantId);
     checkChangeReason(problems, changeReason);
-    if (inputs.length > MAX_BATCH_SIZE) problems.add("configs", `must hold at most ${MAX_BATCH_SIZE} patches, not ${inputs.length}`);
+    // Invalid as a whole: listing the problems of every patch too would only bury this one.
+    if (inputs.length > MAX_BATCH_SIZE) {
+      problems.add("configs", `must hold at most ${MAX_BATCH_SIZE} patches, not ${inputs.length}`);
+      return [];
+    }
     const seen = new Map<string, number>();
     return inputs.map((input, index) => {
       const key = `${input.providerType}/${input.providerName}`;
