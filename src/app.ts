@@ -12,6 +12,7 @@ import type { AppConfig } from "./config.js";
 import type { RequestContext, RequestLoaders } from "./graphql/context.js";
 import { createFormatError } from "./graphql/format-error.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
+import { createRedisClient } from "./infra/cache/redis.js";
 import { type Keyring, loadOrCreateDevKeyring, parseKeyring } from "./infra/crypto/keyring.js";
 import { SecretBox } from "./infra/crypto/secret-box.js";
 import { type Database, openDatabase } from "./infra/database/database.js";
@@ -27,6 +28,7 @@ import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
 import { HistoryService } from "./modules/history/history.service.js";
 import { RollbackService } from "./modules/history/rollback.service.js";
+import { enabledProvidersSource } from "./modules/provider-config/provider-config.enabled-source.js";
 import { FailoverConfigReader } from "./modules/provider-config/provider-config.failover-reader.js";
 import { createConfigLoaders } from "./modules/provider-config/provider-config.loaders.js";
 import { ProviderConfigQueries } from "./modules/provider-config/provider-config.queries.js";
@@ -36,9 +38,11 @@ import { type ConfigChangeListener, ProviderConfigService } from "./modules/prov
 import { DatabaseTenantConfigSource } from "./modules/provider-config/provider-config.source.js";
 import { ProviderConfigCatalogResolver } from "./modules/provider-config/provider-config-catalog.resolver.js";
 import { ProviderHealthChecker } from "./modules/provider-health/provider-health.checker.js";
+import { ProviderHealthMonitor } from "./modules/provider-health/provider-health.monitor.js";
+import { RedisProviderHealthStore } from "./modules/provider-health/provider-health.redis-store.js";
 import { ProviderHealthResolver } from "./modules/provider-health/provider-health.resolver.js";
 import { ProviderHealthService } from "./modules/provider-health/provider-health.service.js";
-import { InMemoryProviderHealthStore } from "./modules/provider-health/provider-health.store.js";
+import { InMemoryProviderHealthStore, type ProviderHealthStore } from "./modules/provider-health/provider-health.store.js";
 
 export interface AppOptions {
   logger?: Logger;
@@ -73,6 +77,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   logger.info({ database: database.kind, migrationsApplied: database.migrations.applied.length }, "database ready");
 
+  const redis = config.redis.url ? createRedisClient(config.redis.url, logger) : undefined;
   const catalog = loadCatalog();
   const unitOfWork = new UnitOfWork(database.prisma);
   const configRepository = new ProviderConfigRepository();
@@ -92,7 +97,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const historyService = new HistoryService(unitOfWork, historyRepository);
   const rollbackService = new RollbackService({ unitOfWork, configs: configRepository, history: historyRepository, sealer, listener });
 
-  const healthStore = new InMemoryProviderHealthStore();
+  // Health memory in Redis when there is one, so that every instance sees the last check.
+  const healthStore: ProviderHealthStore = redis ? new RedisProviderHealthStore(redis, { logger }) : new InMemoryProviderHealthStore();
   const healthChecker = new ProviderHealthChecker({
     timeoutMs: config.providerCheck.timeoutMs,
     originOverride: config.providerCheck.originOverride,
@@ -100,6 +106,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   const healthService = new ProviderHealthService((type, name) => catalog.find(type, name), healthChecker, healthStore);
   const catalogService = new CatalogService(catalog, new FailoverConfigReader(tenantSource), healthStore);
+  const healthMonitor = new ProviderHealthMonitor({
+    intervalSeconds: config.providerCheck.monitorIntervalSeconds,
+    listEnabledProviders: enabledProvidersSource(unitOfWork.db, configRepository, sealer),
+    rechecker: healthService,
+    logger,
+  });
 
   const schema = await buildGraphQLSchema([
     new ProviderConfigResolver(configQueries, configService),
@@ -140,7 +152,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       () => true,
       () => false,
     );
-    return { ready: databaseUp, database: databaseUp ? "up" : "down", cache: "in-process" };
+    // Redis is an accelerator: its state is reported, but the service is ready without it.
+    const cache = redis ? (redis.status === "ready" ? "redis: up" : `redis: ${redis.status}`) : "in-process";
+    return { ready: databaseUp, database: databaseUp ? "up" : "down", cache };
   };
   httpServer.on(
     "request",
@@ -171,6 +185,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
           httpServer.off("error", reject);
+          healthMonitor.start();
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`);
@@ -181,6 +196,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       stopped = true;
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests; then the database goes.
       await apollo.stop();
+      await healthMonitor.stop();
+      redis?.disconnect();
       await database.close();
     },
   };

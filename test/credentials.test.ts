@@ -2,7 +2,7 @@
 // returned in plaintext only by providerCredentials, and never echoed in another response, an error or a log line.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { codeOf, type GraphQLResponse, startTestApp, type TestApp, tenant } from "./support/app.js";
+import { codeOf, startTestApp, type TestApp, tenant } from "./support/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -110,18 +110,19 @@ describe("in responses and logs", () => {
     const batchSecret = secret("tok");
     const plaintexts = [apiKey, apiSecret, batchKey, batchSecret];
 
-    const responses: GraphQLResponse[] = [
+    const batch = await t.gql(
+      `mutation($t: String!, $configs: [ProviderConfigPatch!]!) { upsertProviderConfigs(tenantId: $t, configs: $configs) { ${FIELDS} history { ${VERSION_FIELDS} } } }`,
+      {
+        t: tenantId,
+        configs: [
+          { providerType: "SMS", providerName: "twilio", apiKey: batchKey, apiSecret: batchSecret },
+          { providerType: "PAYMENT", providerName: "stripe", priority: "SECONDARY" },
+        ],
+      },
+    );
+    const responses = [
       created,
-      await t.gql(
-        `mutation($t: String!, $configs: [ProviderConfigPatch!]!) { upsertProviderConfigs(tenantId: $t, configs: $configs) { ${FIELDS} history { ${VERSION_FIELDS} } } }`,
-        {
-          t: tenantId,
-          configs: [
-            { providerType: "SMS", providerName: "twilio", apiKey: batchKey, apiSecret: batchSecret },
-            { providerType: "PAYMENT", providerName: "stripe", priority: "SECONDARY" },
-          ],
-        },
-      ),
+      batch,
       await t.gql(`query($id: UUID!) { providerConfig(id: $id) { ${FIELDS} history { ${VERSION_FIELDS} } } }`, { id }),
       await t.gql(`query($t: String!) { providerConfigs(tenantId: $t) { ${FIELDS} } }`, { t: tenantId }),
       await t.gql(`query($t: String!) { configHistory(tenantId: $t, limit: 500) { items { ${VERSION_FIELDS} } nextCursor } }`, {
@@ -138,7 +139,7 @@ describe("in responses and logs", () => {
       expect(response.errors).toBeUndefined();
       expectNoPlaintext(response, ...plaintexts, `v1.${KEY_ID}.`);
     }
-    expect(responses[1]?.data?.upsertProviderConfigs[0]).toMatchObject({
+    expect(batch.data?.upsertProviderConfigs[0]).toMatchObject({
       hasApiKey: true,
       hasApiSecret: true,
       apiKeyHint: `****${batchKey.slice(-4)}`,
@@ -146,7 +147,7 @@ describe("in responses and logs", () => {
 
     const credentials = await t.gql(CREDENTIALS, { id });
     expect(credentials.data?.providerCredentials).toEqual({ configId: id, apiKey, apiSecret });
-    const smsId = responses[1]?.data?.upsertProviderConfigs[0].id;
+    const smsId = batch.data?.upsertProviderConfigs[0].id;
     expect((await t.gql(CREDENTIALS, { id: smsId })).data?.providerCredentials).toEqual({
       configId: smsId,
       apiKey: batchKey,

@@ -28,22 +28,33 @@ test("create, update, no-op, delete, rollback of the deleted config, history", a
   expect(restored.data?.rollbackProviderConfig).toEqual({ id, version: 4, enabled: true });
   const credentials = await t.gql(`query($id: UUID!) { providerCredentials(configId: $id) { apiKey } }`, { id });
   expect(credentials.data?.providerCredentials.apiKey).toBe("pk.eyJ1Ijoic21va2UifQ");
-  const history = await t.gql(`query($t: String!) { configHistory(tenantId: $t, limit: 2) { items { version changeType } nextCursor } }`, { t: tenantId });
+  const history = await t.gql(`query($t: String!) { configHistory(tenantId: $t, limit: 2) { items { version changeType } nextCursor } }`, {
+    t: tenantId,
+  });
   expect(history.data?.configHistory.items).toEqual([
     { version: 4, changeType: "ROLLED_BACK" },
     { version: 3, changeType: "DELETED" },
   ]);
-  const next = await t.gql(`query($t: String!, $after: String) { configHistory(tenantId: $t, after: $after) { items { version } nextCursor } }`, {
-    t: tenantId,
-    after: history.data?.configHistory.nextCursor,
-  });
+  const next = await t.gql(
+    `query($t: String!, $after: String) { configHistory(tenantId: $t, after: $after) { items { version } nextCursor } }`,
+    {
+      t: tenantId,
+      after: history.data?.configHistory.nextCursor,
+    },
+  );
   expect(next.data?.configHistory).toEqual({ items: [{ version: 2 }, { version: 1 }], nextCursor: null });
 });
 
 test("an atomic batch and a reset", async () => {
   const tenantId = tenant();
   const batch = `mutation($t: String!, $c: [ProviderConfigPatch!]!) { upsertProviderConfigs(tenantId: $t, configs: $c) { providerName version } }`;
-  const bad = await t.gql(batch, { t: tenantId, c: [{ providerType: "SMS", providerName: "twilio", enabled: false }, { providerType: "SMS", providerName: "BAD" }] });
+  const bad = await t.gql(batch, {
+    t: tenantId,
+    c: [
+      { providerType: "SMS", providerName: "twilio", enabled: false },
+      { providerType: "SMS", providerName: "BAD" },
+    ],
+  });
   expect(codeOf(bad)).toBe("BAD_USER_INPUT");
   const good = await t.gql(batch, {
     t: tenantId,
@@ -65,7 +76,9 @@ test("parallel writers to one config lose nothing and keep versions contiguous",
   const key = { tenantId, providerType: "WEATHER", providerName: "open_meteo" };
   await t.gql(UPSERT, { input: key });
   const writers = 12;
-  const results = await Promise.all(Array.from({ length: writers }, (_, i) => t.gql(UPSERT, { input: { ...key, configData: { writer: i } } })));
+  const results = await Promise.all(
+    Array.from({ length: writers }, (_, i) => t.gql(UPSERT, { input: { ...key, configData: { writer: i } } })),
+  );
   expect(results.every((result) => result.errors === undefined)).toBe(true);
   const history = await t.gql(`query($t: String!) { configHistory(tenantId: $t) { items { version configData } } }`, { t: tenantId });
   const items = history.data?.configHistory.items as Array<{ version: number; configData: { writer?: number } }>;

@@ -1,7 +1,6 @@
 // Data, history and credentials survive a restart: on PostgreSQL, and on embedded PGlite with the generated
 // development key (SPEC.md §1, §7).
-import { stat } from "node:fs/promises";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -17,7 +16,9 @@ const READ = `query($t: String!) {
 async function writeRestartRead(start: () => Promise<TestApp>) {
   const tenantId = tenant();
   const first = await start();
-  const created = await first.gql(UPSERT, { input: { tenantId, providerType: "PAYMENT", providerName: "moyasar", apiKey: "sk_live_restart_1234" } });
+  const created = await first.gql(UPSERT, {
+    input: { tenantId, providerType: "PAYMENT", providerName: "moyasar", apiKey: "sk_live_restart_1234" },
+  });
   const id = created.data?.upsertProviderConfig.id as string;
   await first.gql(UPSERT, { input: { tenantId, providerType: "PAYMENT", providerName: "moyasar", priority: "SECONDARY" } });
   await first.gql(UPSERT, { input: { tenantId, providerType: "SMS", providerName: "unifonic", enabled: false } });

@@ -124,6 +124,22 @@ describe("configData", () => {
     expect(valid((p) => checkConfigData(p, { a: [{ b: ["\u0000"] }] }))).toBe(false);
   });
 
+  test("lone surrogates are refused in values, keys, credentials and reasons; paired ones are fine", () => {
+    expect(problemsOf((p) => checkConfigData(p, { a: "\ud800" }))).toEqual(["configData: must be valid Unicode text"]);
+    expect(valid((p) => checkConfigData(p, { "\udc00x": 1 }))).toBe(false);
+    expect(problemsOf((p) => checkCredential(p, "key\ud83d", "input.apiKey"))).toEqual(["input.apiKey: must be valid Unicode text"]);
+    expect(problemsOf((p) => checkChangeReason(p, "\udfffwhy"))).toEqual(["changeReason: must be valid Unicode text"]);
+    expect(valid((p) => checkConfigData(p, { emoji: "\ud83d\ude00", arabic: "خريطة" }))).toBe(true);
+  });
+
+  test("an error reports the first ten problems and counts the rest", () => {
+    const lines = problemsOf((p) => {
+      for (let i = 0; i < 25; i++) p.add(`configs[${i}].providerName`, "is invalid");
+    });
+    expect(lines).toHaveLength(11);
+    expect(lines.at(-1)).toBe("and 15 more");
+  });
+
   test("nests at most 64 levels", () => {
     expect(valid((p) => checkConfigData(p, nested(64)))).toBe(true);
     expect(problemsOf((p) => checkConfigData(p, nested(65)))).toEqual(["configData: must not nest deeper than 64 levels"]);

@@ -10,6 +10,18 @@ const MAX_CONFIG_DATA_DEPTH = 64;
 export const MAX_CREDENTIAL_LENGTH = 4096;
 export const MAX_CHANGE_REASON_LENGTH = 1000;
 
+/** Enough to fix a request; a 100-patch batch of bad input should not produce a 10 KB message. */
+const MAX_REPORTED_PROBLEMS = 10;
+/** A UTF-16 surrogate without its partner: not valid Unicode, and PostgreSQL rejects it in JSON. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text the database can store exactly: no NUL character, no lone surrogate. */
+export function textIssue(value: string): string | undefined {
+  if (value.includes("\u0000")) return "must not contain NUL characters";
+  if (LONE_SURROGATE.test(value)) return "must be valid Unicode text";
+  return undefined;
+}
+
 /** Collects problems so that one error can report all of them. */
 export class Problems {
   private readonly list: Array<{ field: string; message: string }> = [];
@@ -25,7 +37,9 @@ export class Problems {
   throwIfAny(): void {
     const [first] = this.list;
     if (!first) return;
-    const message = this.list.map((problem) => `${problem.field}: ${problem.message}`).join("; ");
+    const shown = this.list.slice(0, MAX_REPORTED_PROBLEMS).map((problem) => `${problem.field}: ${problem.message}`);
+    const more = this.list.length - shown.length;
+    const message = `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
     throw new AppError(ErrorCode.BAD_USER_INPUT, `Invalid input. ${message}.`, first.field);
   }
 }
@@ -60,13 +74,19 @@ export function checkCredential(problems: Problems, value: string | null | undef
   if (typeof value !== "string") return;
   if (value.length === 0) problems.add(field, "must not be empty (use null to remove it)");
   else if (codePoints(value) > MAX_CREDENTIAL_LENGTH) problems.add(field, `must be at most ${MAX_CREDENTIAL_LENGTH} characters`);
-  else if (value.includes("\u0000")) problems.add(field, "must not contain NUL characters");
+  else {
+    const issue = textIssue(value);
+    if (issue) problems.add(field, issue);
+  }
 }
 
 export function checkChangeReason(problems: Problems, value: string | null | undefined, field = "changeReason"): void {
   if (typeof value !== "string") return;
   if (codePoints(value) > MAX_CHANGE_REASON_LENGTH) problems.add(field, `must be at most ${MAX_CHANGE_REASON_LENGTH} characters`);
-  else if (value.includes("\u0000")) problems.add(field, "must not contain NUL characters");
+  else {
+    const issue = textIssue(value);
+    if (issue) problems.add(field, issue);
+  }
 }
 
 export function checkConfigData(problems: Problems, value: unknown, field = "configData"): value is JsonObject {
@@ -89,12 +109,13 @@ export function checkConfigData(problems: Problems, value: unknown, field = "con
 /** PostgreSQL's jsonb rejects \u0000 in strings; very deep nesting is never a real configuration. */
 function jsonIssue(value: JsonValue, depth: number): string | undefined {
   if (depth > MAX_CONFIG_DATA_DEPTH) return `must not nest deeper than ${MAX_CONFIG_DATA_DEPTH} levels`;
-  if (typeof value === "string") return value.includes("\u0000") ? "must not contain NUL characters" : undefined;
+  if (typeof value === "string") return textIssue(value);
   if (typeof value === "number") return Number.isFinite(value) ? undefined : "must contain only finite numbers";
   if (typeof value !== "object" || value === null) return undefined;
   const entries = Array.isArray(value) ? value.map((item) => ["", item] as const) : Object.entries(value);
   for (const [key, item] of entries) {
-    if (key.includes("\u0000")) return "must not contain NUL characters";
+    const keyIssue = textIssue(key);
+    if (keyIssue) return keyIssue;
     const issue = jsonIssue(item, depth + 1);
     if (issue) return issue;
   }

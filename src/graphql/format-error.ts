@@ -23,14 +23,14 @@ export function createFormatError(logger: Logger) {
       };
     }
     if (classifyDatabaseError(original) === "unavailable") {
-      logger.warn({ err: describe(original) }, "database unavailable");
+      logger.warn({ error: describe(original) }, "database unavailable");
       return { message: "The database is unavailable; try again shortly.", ...where, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { message: withoutEchoedValue(formatted.message, reasonOf(original)), ...where, extensions: { code } };
     }
-    logger.error({ err: describe(original), path: formatted.path }, "unexpected error");
+    logger.error({ error: describe(original), path: formatted.path }, "unexpected error");
     return { message: "Internal server error.", ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }
@@ -57,7 +57,10 @@ function reasonOf(error: unknown): string | undefined {
   return wrapped instanceof Error ? wrapped.message : undefined;
 }
 
-/** Error class, code and message only: no stack or request data in the log line. */
+/**
+ * Error class, code and message only: no stack or request data in the log line. Logged under `error`, not `err`:
+ * pino's err serializer would replace `type` with the constructor of this plain object ("Object").
+ */
 function describe(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   return { type: error.name, message: error.message, code: (error as { code?: unknown }).code };

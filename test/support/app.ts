@@ -4,10 +4,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { PGlite } from "@electric-sql/pglite";
-import { pino } from "pino";
 import { inject } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/infra/logger.js";
 
 export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 7).toString("base64")}`;
 
@@ -22,6 +22,7 @@ export interface TestApp {
   url: string;
   /** Every log line the service wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response shapes freely; the assertions are the checks.
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -65,7 +66,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const pglite = options.pglite ?? (kind === "pglite" && !options.pgliteOnDisk ? await clonePGliteTemplate() : undefined);
-  const app = await createApp(loadConfig(env), { logger: pino({ level: "info" }, sink), pglite });
+  // The production logger (same redaction), writing into `logs`.
+  const app = await createApp(loadConfig(env), { logger: createLogger({ level: "info", destination: sink }), pglite });
   const url = await app.listen(0, "127.0.0.1");
   return {
     app,

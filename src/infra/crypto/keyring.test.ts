@@ -41,7 +41,16 @@ describe("parseKeyring", () => {
     const short = material(5, 16);
     const long = material(6, 48);
     const good = material(7);
-    const spec = [`ok:${good}`, `short:${short}`, `long:${long}`, "nocolon", `bad id!:${good}`, `ok:${good}`, "empty:", `junk:${"*".repeat(44)}`].join(",");
+    const spec = [
+      `ok:${good}`,
+      `short:${short}`,
+      `long:${long}`,
+      "nocolon",
+      `bad id!:${good}`,
+      `ok:${good}`,
+      "empty:",
+      `junk:${"*".repeat(44)}`,
+    ].join(",");
     const error = keyringError(spec);
     expect(error.message).toMatch(/^CONFIG_ENCRYPTION_KEYS: /);
     for (const expected of [

@@ -6,6 +6,8 @@ import type { Keyring } from "./keyring.js";
 
 const VERSION = "v1";
 const IV_BYTES = 12;
+/** Full-length tags only: without this, GCM would accept a truncated (down to 4-byte, forgeable) tag. */
+const GCM = { authTagLength: 16 } as const;
 
 export class SecretDecryptionError extends Error {
   override readonly name = "SecretDecryptionError";
@@ -21,7 +23,7 @@ export class SecretBox {
   seal(plaintext: string, context: string): string {
     const { id, key } = this.keyring.primary;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    const cipher = createCipheriv("aes-256-gcm", key, iv, GCM);
     cipher.setAAD(Buffer.from(context, "utf8"));
     const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
     return [VERSION, id, iv.toString("base64url"), ciphertext.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
@@ -42,7 +44,7 @@ export class SecretBox {
     const key = this.keyring.byId.get(keyId);
     if (!key) throw new SecretDecryptionError(`stored credential was sealed with key '${keyId}', which is not configured`);
     try {
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), GCM);
       decipher.setAAD(Buffer.from(context, "utf8"));
       decipher.setAuthTag(Buffer.from(tag, "base64url"));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");

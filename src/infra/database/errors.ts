@@ -12,8 +12,8 @@ const UNAVAILABLE_KINDS = new Set([
   "DatabaseAccessDenied",
   "AuthenticationFailed",
 ]);
-/** Prisma's connection-level error codes (can't reach, timed out, closed, pool timeout). */
-const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+/** Prisma's connection-level codes: can't reach, timed out, closed, pool timeout, transaction could not start in time. */
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 /** SQLSTATE classes: 08 connection exception, 57P0x operator intervention (shutdown), 53300 too many connections. */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-4]|53300)$/;
 const UNAVAILABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "EHOSTUNREACH"]);

@@ -29,7 +29,10 @@ export class HistoryResolver {
   @Mutation(() => ProviderConfigType, {
     description: "Restores the snapshot of that version (also of a deleted config) as a new version with change type ROLLED_BACK.",
   })
-  rollbackProviderConfig(@Args(() => RollbackProviderConfigArgs) args: RollbackProviderConfigArgs, @Ctx() ctx: RequestContext): Promise<ProviderConfigRecord> {
+  rollbackProviderConfig(
+    @Args(() => RollbackProviderConfigArgs) args: RollbackProviderConfigArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ProviderConfigRecord> {
     return this.rollbacks.rollback(ctx.caller, args.configId, args.version, args.changeReason);
   }
 

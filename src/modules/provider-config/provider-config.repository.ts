@@ -76,6 +76,15 @@ export class ProviderConfigRepository {
     return db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ANY(${tenantIds}::text[])`;
   }
 
+  /** One enabled config per (type, name) across all tenants, preferring one with a key (health re-checks). */
+  async listEnabledProviders(
+    db: Executor,
+  ): Promise<Array<{ id: string; providerType: ProviderType; providerName: string; apiKey: string | null }>> {
+    return db.$queryRaw`SELECT DISTINCT ON (provider_type, provider_name) id, provider_type AS "providerType", provider_name AS "providerName", api_key AS "apiKey"
+      FROM provider_configs WHERE enabled AND priority <> 'DISABLED'::"ProviderPriority"
+      ORDER BY provider_type, provider_name, (api_key IS NULL), updated_at DESC`;
+  }
+
   /** Creates a config (or brings a deleted one back under its old id) with its snapshot. */
   async insert(db: Executor, config: NewConfig, changeType: ChangeType, audit: ChangeAudit): Promise<StoredConfig | LostRace> {
     const rows = await db.$queryRaw<StoredConfig[]>`WITH changed AS (

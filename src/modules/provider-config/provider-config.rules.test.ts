@@ -87,7 +87,11 @@ describe("omitted keeps, null removes", () => {
     const sealer = new FakeSealer();
     const current = stored(sealer);
     const result = plan(current, { apiKey: null }, { sealer });
-    expect(result).toMatchObject({ kind: "update", changeType: "UPDATED", state: { apiKey: null, apiKeyHint: null, apiSecret: current.apiSecret } });
+    expect(result).toMatchObject({
+      kind: "update",
+      changeType: "UPDATED",
+      state: { apiKey: null, apiKeyHint: null, apiSecret: current.apiSecret },
+    });
   });
 
   test("apiSecret: null removes only the secret", () => {
@@ -103,7 +107,13 @@ describe("omitted keeps, null removes", () => {
     const result = plan(current, { configData: { currency: "SAR" } }, { sealer });
     expect(result).toMatchObject({
       kind: "update",
-      state: { priority: "SECONDARY", enabled: true, configData: { currency: "SAR" }, apiKey: current.apiKey, apiSecret: current.apiSecret },
+      state: {
+        priority: "SECONDARY",
+        enabled: true,
+        configData: { currency: "SAR" },
+        apiKey: current.apiKey,
+        apiSecret: current.apiSecret,
+      },
     });
   });
 });

@@ -1,4 +1,4 @@
-import {ArgsType, Field, InputType } from "type-graphql";
+import { ArgsType, Field, InputType } from "type-graphql";
 import { ProviderType } from "../../graphql/enums.js";
 
 @InputType("ProviderCheckInput")

@@ -1,0 +1,157 @@
+// loadConfig (SPEC.md §1, §6, §7): defaults, every problem reported at once, the production start-up checks, and
+// empty variables counting as unset.
+import { describe, expect, test } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const KEYS = `k1:${Buffer.alloc(32, 1).toString("base64")}`;
+const JWT_SECRET = "s".repeat(32);
+const PRODUCTION = { NODE_ENV: "production", AUTH_JWT_SECRET: JWT_SECRET, CONFIG_ENCRYPTION_KEYS: KEYS };
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  test("defaults for an empty environment (development, open, embedded database)", () => {
+    expect(loadConfig({})).toEqual({
+      production: false,
+      port: 8104,
+      host: "0.0.0.0",
+      dataDir: "./.data",
+      database: { url: undefined, poolMax: 20 },
+      redis: { url: undefined },
+      cacheTtlSeconds: 300,
+      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
+      encryptionKeys: undefined,
+      providerCheck: { originOverride: undefined, timeoutMs: 5000, monitorIntervalSeconds: 0 },
+      logLevel: "info",
+      graphiql: true,
+      introspection: true,
+    });
+  });
+
+  test("reads every variable", () => {
+    const config = loadConfig({
+      PORT: "9000",
+      HOST: "127.0.0.1",
+      DATABASE_URL: "postgresql://u@db:5432/pcs",
+      REDIS_URL: "redis://cache:6379",
+      CACHE_TTL_SECONDS: "60",
+      AUTH_JWKS_URL: "https://idp.example/jwks.json",
+      CONFIG_ENCRYPTION_KEYS: KEYS,
+      PROVIDER_CHECK_ORIGIN_OVERRIDE: "http://127.0.0.1:9999",
+      PROVIDER_CHECK_TIMEOUT_MS: "250",
+      LOG_LEVEL: "warn",
+      GRAPHIQL_ENABLED: "no",
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      host: "127.0.0.1",
+      database: { url: "postgresql://u@db:5432/pcs" },
+      redis: { url: "redis://cache:6379" },
+      cacheTtlSeconds: 60,
+      auth: { jwksUrl: "https://idp.example/jwks.json" },
+      encryptionKeys: KEYS,
+      providerCheck: { originOverride: "http://127.0.0.1:9999", timeoutMs: 250 },
+      logLevel: "warn",
+      graphiql: false,
+      introspection: true,
+    });
+  });
+
+  test("reports every problem at once, each naming its variable", () => {
+    const problems = problemsOf({
+      PORT: "eighty",
+      DATABASE_URL: "mysql://db/pcs",
+      REDIS_URL: "not a url",
+      CACHE_TTL_SECONDS: "0",
+      LOG_LEVEL: "loud",
+      GRAPHIQL_ENABLED: "maybe",
+      AUTH_JWT_SECRET: "short",
+    });
+    for (const variable of ["PORT", "DATABASE_URL", "REDIS_URL", "CACHE_TTL_SECONDS", "LOG_LEVEL", "GRAPHIQL_ENABLED", "AUTH_JWT_SECRET"]) {
+      expect(
+        problems.filter((problem) => problem.startsWith(`${variable}:`)),
+        variable,
+      ).toHaveLength(1);
+    }
+    expect(problems).toHaveLength(7);
+  });
+
+  test("the ConfigError message lists each problem on its own line", () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: "-1", LOG_LEVEL: "loud" });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error?.message.split("\n")).toEqual([
+      "Invalid configuration:",
+      expect.stringMatching(/^ {2}- PORT: /),
+      expect.stringMatching(/^ {2}- LOG_LEVEL: /),
+    ]);
+  });
+
+  test("a malformed CONFIG_ENCRYPTION_KEYS is reported with the others, without key material", () => {
+    const material = Buffer.alloc(16, 3).toString("base64");
+    const problems = problemsOf({ PORT: "x", CONFIG_ENCRYPTION_KEYS: `k1:${material}` });
+    expect(problems).toHaveLength(2);
+    expect(problems[1]).toMatch(/^CONFIG_ENCRYPTION_KEYS: key 'k1': must be 32 bytes/);
+    expect(problems.join("\n")).not.toContain(material);
+  });
+});
+
+describe("production", () => {
+  test("starts with auth and encryption keys, with GraphiQL and introspection off by default", () => {
+    expect(loadConfig(PRODUCTION)).toMatchObject({ production: true, graphiql: false, introspection: false });
+    expect(loadConfig({ ...PRODUCTION, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: "https://idp.example/jwks" }).production).toBe(true);
+  });
+
+  test("refuses to start without auth config", () => {
+    expect(problemsOf({ ...PRODUCTION, AUTH_JWT_SECRET: undefined })).toEqual([
+      "AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when NODE_ENV=production",
+    ]);
+  });
+
+  test("refuses to start without CONFIG_ENCRYPTION_KEYS", () => {
+    expect(problemsOf({ ...PRODUCTION, CONFIG_ENCRYPTION_KEYS: undefined })).toEqual([
+      "CONFIG_ENCRYPTION_KEYS: required when NODE_ENV=production",
+    ]);
+  });
+
+  test("reports the missing settings together with malformed variables", () => {
+    const problems = problemsOf({ NODE_ENV: "production", PORT: "eighty" });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^PORT: /);
+    expect(problems.slice(1).map((problem) => problem.split(":")[0])).toEqual([
+      "AUTH_JWT_SECRET or AUTH_JWKS_URL",
+      "CONFIG_ENCRYPTION_KEYS",
+    ]);
+  });
+});
+
+describe("empty variables count as unset", () => {
+  test.each(["", "   "])("%j takes the default", (empty) => {
+    expect(loadConfig({ PORT: empty, HOST: empty, DATABASE_URL: empty, LOG_LEVEL: empty, CACHE_TTL_SECONDS: empty })).toMatchObject({
+      port: 8104,
+      host: "0.0.0.0",
+      database: { url: undefined },
+      logLevel: "info",
+      cacheTtlSeconds: 300,
+    });
+  });
+
+  test("an empty secret or key list does not satisfy production", () => {
+    expect(problemsOf({ NODE_ENV: "production", AUTH_JWT_SECRET: "  ", AUTH_JWKS_URL: "", CONFIG_ENCRYPTION_KEYS: "" })).toEqual([
+      "AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when NODE_ENV=production",
+      "CONFIG_ENCRYPTION_KEYS: required when NODE_ENV=production",
+    ]);
+  });
+});
