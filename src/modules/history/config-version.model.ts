@@ -1,21 +1,13 @@
 // A history snapshot: the state of a config right after one change (for DELETED: right before the delete).
-import type { ChangeType, JsonObject, ProviderPriority, ProviderType } from "../../domain/provider.js";
+import type { ChangeType, ProviderType } from "../../domain/provider.js";
+import type { ConfigKey, ConfigState, ProviderSettings } from "../provider-config/provider-config.model.js";
 
-export interface StoredSnapshot {
+/** Credentials (in ConfigState) stay sealed; they are kept so that a rollback restores them. */
+export interface StoredSnapshot extends ConfigKey, ConfigState {
   /** Total order of all snapshots; the history cursor. */
   seq: bigint;
   id: string;
   configId: string;
-  tenantId: string;
-  providerType: ProviderType;
-  providerName: string;
-  priority: ProviderPriority;
-  enabled: boolean;
-  configData: JsonObject;
-  /** Sealed, kept so that a rollback restores it. */
-  apiKey: string | null;
-  apiSecret: string | null;
-  apiKeyHint: string | null;
   version: number;
   changeType: ChangeType;
   changedAt: Date;
@@ -24,16 +16,10 @@ export interface StoredSnapshot {
 }
 
 /** What callers see of a snapshot: no credential material. */
-export interface ConfigVersionRecord {
+export interface ConfigVersionRecord extends ProviderSettings {
   id: string;
   configId: string;
   tenantId: string;
-  providerType: ProviderType;
-  providerName: string;
-  priority: ProviderPriority;
-  enabled: boolean;
-  configData: JsonObject;
-  hasApiKey: boolean;
   version: number;
   changeType: ChangeType;
   changedAt: Date;

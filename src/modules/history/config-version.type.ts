@@ -1,10 +1,10 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import type { JsonObject } from "../../domain/provider.js";
-import { ChangeType, ProviderPriority, ProviderType } from "../../graphql/enums.js";
-import { DateTimeScalar, JSONObjectScalar, UUIDScalar } from "../../graphql/scalars.js";
+import { ChangeType } from "../../graphql/enums.js";
+import { DateTimeScalar, UUIDScalar } from "../../graphql/scalars.js";
+import { ProviderSettingsFields } from "../provider-config/provider-settings.type.js";
 
 @ObjectType("ConfigVersion", { description: "A snapshot of a config taken at one change. Secrets are never returned here." })
-export class ConfigVersionType {
+export class ConfigVersionType extends ProviderSettingsFields {
   @Field(() => UUIDScalar)
   id!: string;
 
@@ -13,24 +13,6 @@ export class ConfigVersionType {
 
   @Field(() => String)
   tenantId!: string;
-
-  @Field(() => ProviderType)
-  providerType!: ProviderType;
-
-  @Field(() => String)
-  providerName!: string;
-
-  @Field(() => ProviderPriority)
-  priority!: ProviderPriority;
-
-  @Field(() => Boolean)
-  enabled!: boolean;
-
-  @Field(() => JSONObjectScalar)
-  configData!: JsonObject;
-
-  @Field(() => Boolean)
-  hasApiKey!: boolean;
 
   @Field(() => Int)
   version!: number;

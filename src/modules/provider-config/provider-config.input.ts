@@ -14,33 +14,6 @@ export class ProviderConfigPatchInput {
   @Field(() => String)
   providerName!: string;
 
-  @Field(() => ProviderPriority, { nullable: true })
-  priority?: ProviderPriority | null;
-
-  @Field(() => Boolean, { nullable: true })
-  enabled?: boolean | null;
-
-  @Field(() => JSONObjectScalar, { nullable: true })
-  configData?: JsonObject | null;
-
-  @Field(() => String, { nullable: true })
-  apiKey?: string | null;
-
-  @Field(() => String, { nullable: true })
-  apiSecret?: string | null;
-}
-
-@InputType("UpsertProviderConfigInput")
-export class UpsertProviderConfigInput {
-  @Field(() => String)
-  tenantId!: string;
-
-  @Field(() => ProviderType)
-  providerType!: ProviderType;
-
-  @Field(() => String)
-  providerName!: string;
-
   @Field(() => ProviderPriority, { nullable: true, description: "Omitted: keep the stored value (PRIMARY on create)." })
   priority?: ProviderPriority | null;
 
@@ -55,6 +28,13 @@ export class UpsertProviderConfigInput {
 
   @Field(() => String, { nullable: true, description: "Omitted: keep. null: remove the secret. A string: set it." })
   apiSecret?: string | null;
+}
+
+/** A patch plus the tenant it is for, a condition and a reason. */
+@InputType("UpsertProviderConfigInput")
+export class UpsertProviderConfigInput extends ProviderConfigPatchInput {
+  @Field(() => String)
+  tenantId!: string;
 
   @Field(() => Int, {
     nullable: true,

@@ -27,12 +27,19 @@ export interface StoredConfig extends ConfigKey, ConfigState {
   updatedBy: string | null;
 }
 
-export interface ProviderConfigRecord extends ConfigKey {
-  id: string;
+/** What every caller-facing view of one provider's settings holds (configs, defaults, history). */
+export interface ProviderSettings {
+  providerType: ProviderType;
+  providerName: string;
   priority: ProviderPriority;
   enabled: boolean;
   configData: JsonObject;
   hasApiKey: boolean;
+}
+
+export interface ProviderConfigRecord extends ProviderSettings {
+  id: string;
+  tenantId: string;
   hasApiSecret: boolean;
   apiKeyHint: string | null;
   version: number;

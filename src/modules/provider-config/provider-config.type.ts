@@ -1,33 +1,14 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import type { JsonObject } from "../../domain/provider.js";
-import { ProviderPriority, ProviderType } from "../../graphql/enums.js";
-import { DateTimeScalar, JSONObjectScalar, UUIDScalar } from "../../graphql/scalars.js";
+import { DateTimeScalar, UUIDScalar } from "../../graphql/scalars.js";
+import { ProviderSettingsFields } from "./provider-settings.type.js";
 
 @ObjectType("ProviderConfig", { description: "One provider configured for one tenant. Secrets are never returned here." })
-export class ProviderConfigType {
+export class ProviderConfigType extends ProviderSettingsFields {
   @Field(() => UUIDScalar)
   id!: string;
 
   @Field(() => String)
   tenantId!: string;
-
-  @Field(() => ProviderType)
-  providerType!: ProviderType;
-
-  @Field(() => String)
-  providerName!: string;
-
-  @Field(() => ProviderPriority)
-  priority!: ProviderPriority;
-
-  @Field(() => Boolean)
-  enabled!: boolean;
-
-  @Field(() => JSONObjectScalar)
-  configData!: JsonObject;
-
-  @Field(() => Boolean)
-  hasApiKey!: boolean;
 
   @Field(() => Boolean)
   hasApiSecret!: boolean;
@@ -52,27 +33,9 @@ export class ProviderConfigType {
 }
 
 @ObjectType("ProviderConfigView", { description: "A stored config, or a built-in default (then id and version are null)." })
-export class ProviderConfigViewType {
+export class ProviderConfigViewType extends ProviderSettingsFields {
   @Field(() => UUIDScalar, { nullable: true })
   id!: string | null;
-
-  @Field(() => ProviderType)
-  providerType!: ProviderType;
-
-  @Field(() => String)
-  providerName!: string;
-
-  @Field(() => ProviderPriority)
-  priority!: ProviderPriority;
-
-  @Field(() => Boolean)
-  enabled!: boolean;
-
-  @Field(() => JSONObjectScalar)
-  configData!: JsonObject;
-
-  @Field(() => Boolean)
-  hasApiKey!: boolean;
 
   @Field(() => Int, { nullable: true })
   version!: number | null;

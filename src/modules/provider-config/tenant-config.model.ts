@@ -1,16 +1,10 @@
 // tenantConfig (SPEC.md §4): a tenant's configs grouped by type, with built-in map/weather defaults for a
 // tenant that has stored no MAP, WEATHER or SATELLITE config at all.
-import { type JsonObject, ProviderPriority, ProviderType } from "../../domain/provider.js";
-import type { ProviderConfigRecord } from "./provider-config.model.js";
+import { ProviderPriority, ProviderType } from "../../domain/provider.js";
+import type { ProviderConfigRecord, ProviderSettings } from "./provider-config.model.js";
 
-export interface ProviderConfigViewRecord {
+export interface ProviderConfigViewRecord extends ProviderSettings {
   id: string | null;
-  providerType: ProviderType;
-  providerName: string;
-  priority: ProviderPriority;
-  enabled: boolean;
-  configData: JsonObject;
-  hasApiKey: boolean;
   version: number | null;
 }
 
