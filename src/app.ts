@@ -1,24 +1,36 @@
 // Composition root: infra → repositories → services → resolvers → schema → HTTP. Nothing else constructs
 // services; modules receive what they need through their constructors.
 
+import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { PGlite } from "@electric-sql/pglite";
-import type { GraphQLSchema } from "graphql";
+import { type GraphQLSchema, printSchema } from "graphql";
 import type { AppConfig } from "./config.js";
 import type { RequestContext, RequestLoaders } from "./graphql/context.js";
 import { createFormatError } from "./graphql/format-error.js";
+import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
+import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
+import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
+import { CacheableOperations } from "./graphql/response-cache/cacheable-operation.js";
+import { responseCacheMiddleware, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
-import { createRedisClient } from "./infra/cache/redis.js";
+import { CacheDependencies } from "./infra/cache/dependencies.js";
+import type { CacheEvents, GenerationalCache } from "./infra/cache/generational-cache.js";
+import { InProcessCache } from "./infra/cache/memory-cache.js";
+import { closeRedisClient, createRedisClient } from "./infra/cache/redis.js";
+import { RedisCache } from "./infra/cache/redis-cache.js";
 import { type Keyring, loadOrCreateDevKeyring, parseKeyring } from "./infra/crypto/keyring.js";
 import { SecretBox } from "./infra/crypto/secret-box.js";
 import { type Database, openDatabase } from "./infra/database/database.js";
 import { UnitOfWork } from "./infra/database/unit-of-work.js";
+import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
 import { createLogger, type Logger } from "./infra/logger.js";
+import { Metrics } from "./infra/metrics.js";
 import { ANONYMOUS_CALLER, type Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
@@ -35,10 +47,12 @@ import { ProviderConfigQueries } from "./modules/provider-config/provider-config
 import { ProviderConfigRepository } from "./modules/provider-config/provider-config.repository.js";
 import { ProviderConfigResolver } from "./modules/provider-config/provider-config.resolver.js";
 import { type ConfigChangeListener, ProviderConfigService } from "./modules/provider-config/provider-config.service.js";
-import { DatabaseTenantConfigSource } from "./modules/provider-config/provider-config.source.js";
+import { CachedTenantConfigSource, DatabaseTenantConfigSource } from "./modules/provider-config/provider-config.source.js";
 import { ProviderConfigCatalogResolver } from "./modules/provider-config/provider-config-catalog.resolver.js";
 import { ProviderHealthChecker } from "./modules/provider-health/provider-health.checker.js";
+import { ProviderStatus } from "./modules/provider-health/provider-health.model.js";
 import { ProviderHealthMonitor } from "./modules/provider-health/provider-health.monitor.js";
+import { ObservedProviderHealthStore } from "./modules/provider-health/provider-health.observed-store.js";
 import { RedisProviderHealthStore } from "./modules/provider-health/provider-health.redis-store.js";
 import { ProviderHealthResolver } from "./modules/provider-health/provider-health.resolver.js";
 import { ProviderHealthService } from "./modules/provider-health/provider-health.service.js";
@@ -48,6 +62,8 @@ export interface AppOptions {
   logger?: Logger;
   /** An open PGlite to use instead of <dataDir>/pglite (tests). */
   pglite?: PGlite;
+  /** Told the SQL of every statement sent to the database (tests count round trips). */
+  onQuery?: (sql: string) => void;
 }
 
 export interface App {
@@ -57,6 +73,7 @@ export interface App {
   readonly schema: GraphQLSchema;
   readonly server: Server;
   readonly apollo: ApolloServer<RequestContext>;
+  readonly metrics: Metrics;
   /** Builds a request context as the HTTP layer does (for executeOperation in tests). */
   createContext(caller?: Caller): RequestContext;
   listen(port?: number, host?: string): Promise<string>;
@@ -72,19 +89,31 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     dataDir: config.dataDir,
     poolMax: config.database.poolMax,
     pglite: options.pglite,
+    onQuery: options.onQuery,
     onMigrationApplied: (name) => logger.info({ migration: name }, "migration applied"),
     onPoolError: (error) => logger.warn({ err: { message: error.message } }, "idle database connection failed"),
   });
   logger.info({ database: database.kind, migrationsApplied: database.migrations.applied.length }, "database ready");
+  const metrics = new Metrics({ providerStatuses: Object.values(ProviderStatus) });
+  metrics.migrationsApplied(database.migrations.applied.length);
+  metrics.observeDatabasePool(() => database.poolStats());
 
   const redis = config.redis.url ? createRedisClient(config.redis.url, logger) : undefined;
   const catalog = loadCatalog();
   const unitOfWork = new UnitOfWork(database.prisma);
   const configRepository = new ProviderConfigRepository();
   const historyRepository = new HistoryRepository();
-  const tenantSource = new DatabaseTenantConfigSource(unitOfWork.db, configRepository);
-  // Caching (SPEC.md §5) subscribes here; until then a committed change has nobody to tell.
-  const listener: ConfigChangeListener = { configsChanged: async () => {} };
+  const cacheEvents: CacheEvents = {
+    hit: (name, count = 1) => repeat(count, () => metrics.cacheHit(name)),
+    miss: (name, count = 1) => repeat(count, () => metrics.cacheMiss(name)),
+    error: (name) => metrics.cacheError(name),
+  };
+  const cache: GenerationalCache = redis
+    ? new RedisCache(redis, { ttlSeconds: config.cacheTtlSeconds, keyPrefix: config.redis.keyPrefix, events: cacheEvents })
+    : new InProcessCache(config.cacheTtlSeconds, cacheEvents);
+  const tenantSource = new CachedTenantConfigSource(new DatabaseTenantConfigSource(unitOfWork.db, configRepository), cache);
+  // Every committed change moves its tenant to a new cache generation before the write is acknowledged.
+  const listener: ConfigChangeListener = tenantSource;
 
   const configService = new ProviderConfigService({
     unitOfWork,
@@ -98,7 +127,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const rollbackService = new RollbackService({ unitOfWork, configs: configRepository, history: historyRepository, sealer, listener });
 
   // Health memory in Redis when there is one, so that every instance sees the last check.
-  const healthStore: ProviderHealthStore = redis ? new RedisProviderHealthStore(redis, { logger }) : new InMemoryProviderHealthStore();
+  const healthStore: ProviderHealthStore = new ObservedProviderHealthStore(
+    redis ? new RedisProviderHealthStore(redis, { logger, keyPrefix: config.redis.keyPrefix }) : new InMemoryProviderHealthStore(),
+    (result) => metrics.providerHealth(result.providerType, result.providerName, result.status),
+  );
   const healthChecker = new ProviderHealthChecker({
     timeoutMs: config.providerCheck.timeoutMs,
     originOverride: config.providerCheck.originOverride,
@@ -121,15 +153,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new ProviderHealthResolver(healthService),
   ]);
 
-  const createLoaders = (caller: Caller): RequestLoaders => ({
-    configs: createConfigLoaders(caller, unitOfWork.db, configRepository, tenantSource),
-    history: createRecentVersionsLoader(caller, unitOfWork.db, historyRepository),
-  });
-  const createContext = (caller: Caller = ANONYMOUS_CALLER, requestId = "internal"): RequestContext => ({
-    requestId,
-    caller,
-    loaders: createLoaders(caller),
-  });
+  const createContext = (caller: Caller = ANONYMOUS_CALLER, requestId = "internal", responseCacheKey?: string): RequestContext => {
+    const cacheDependencies = new CacheDependencies();
+    const loaders: RequestLoaders = {
+      configs: createConfigLoaders(caller, unitOfWork.db, configRepository, tenantSource, cacheDependencies),
+      history: createRecentVersionsLoader(caller, unitOfWork.db, historyRepository, cacheDependencies),
+    };
+    return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
+  };
 
   const httpServer = createServer();
   const apollo = new ApolloServer<RequestContext>({
@@ -143,6 +174,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       ApolloServerPluginLandingPageDisabled(),
       // On stop: no new connections, in-flight requests finish (up to 10 s), idle keep-alive sockets close.
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      createMetricsPlugin(metrics),
+      createLoggingPlugin(logger),
+      responseCachePlugin(cache),
     ],
   });
   await apollo.start();
@@ -153,15 +187,24 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       () => false,
     );
     // Redis is an accelerator: its state is reported, but the service is ready without it.
-    const cache = redis ? (redis.status === "ready" ? "redis: up" : `redis: ${redis.status}`) : "in-process";
-    return { ready: databaseUp, database: databaseUp ? "up" : "down", cache };
+    return { ready: databaseUp, database: databaseUp ? "up" : "down", cache: cache.state() };
   };
   httpServer.on(
     "request",
     createHttpApp({
       apollo,
-      createContext: async (_request, requestId) => createContext(ANONYMOUS_CALLER, requestId),
+      createContext: async (_request, response) =>
+        createContext(ANONYMOUS_CALLER, response.locals.requestId as string, response.locals.responseCacheKey as string | undefined),
+      responseCache: responseCacheMiddleware({
+        cache,
+        operations: new CacheableOperations(),
+        schemaId: createHash("sha256").update(printSchema(schema)).digest("base64url").slice(0, 16),
+        callerOf: async () => ANONYMOUS_CALLER,
+        onHit: createResponseCacheHitRecorder(metrics, logger),
+      }),
       readiness,
+      metrics,
+      graphiql: config.graphiql ? createGraphiQLRouter({ authHeader: Boolean(config.auth.jwtSecret || config.auth.jwksUrl) }) : undefined,
     }),
   );
 
@@ -179,6 +222,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     schema,
     server: httpServer,
     apollo,
+    metrics,
     createContext: (caller) => createContext(caller),
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
@@ -197,7 +241,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests; then the database goes.
       await apollo.stop();
       await healthMonitor.stop();
-      redis?.disconnect();
+      if (redis) await closeRedisClient(redis);
       await database.close();
     },
   };
@@ -208,4 +252,8 @@ function loadKeyring(config: AppConfig, logger: Logger): Keyring {
   // config.ts already refused production without keys.
   logger.warn({ dataDir: config.dataDir }, "CONFIG_ENCRYPTION_KEYS is not set: using the development key kept in the data directory");
   return loadOrCreateDevKeyring(config.dataDir);
+}
+
+function repeat(times: number, action: () => void): void {
+  for (let i = 0; i < times; i++) action();
 }

@@ -41,6 +41,11 @@ const envSchema = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   DATABASE_POOL_MAX: integer(1, 500).default(20),
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of letters, digits, '_', '.', ':' or '-'")
+    .default("pcs:"),
   CACHE_TTL_SECONDS: integer(1, 86_400).default(300),
   AUTH_JWT_SECRET: optionalString,
   AUTH_JWKS_URL: url(["https:", "http:"]).optional(),
@@ -61,7 +66,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   database: { url?: string; poolMax: number };
-  redis: { url?: string };
+  /** `keyPrefix` lets several deployments share one Redis. */
+  redis: { url?: string; keyPrefix: string };
   cacheTtlSeconds: number;
   auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   /** Raw `keyId:base64[,keyId:base64]` list; parsed and checked by infra/crypto. */
@@ -108,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
-    redis: { url: e.REDIS_URL },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_JWT_ISSUER, audience: e.AUTH_JWT_AUDIENCE },
     encryptionKeys: e.CONFIG_ENCRYPTION_KEYS,

@@ -1,4 +1,5 @@
 // What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
+import type { CacheDependencies } from "../infra/cache/dependencies.js";
 import type { Caller } from "../modules/access/caller.js";
 import type { RecentVersionsLoader } from "../modules/history/history.loader.js";
 import type { ConfigLoaders } from "../modules/provider-config/provider-config.loaders.js";
@@ -13,4 +14,8 @@ export interface RequestContext {
   readonly caller: Caller;
   /** Per-request batching and memoization, built for this caller (see app.ts). */
   readonly loaders: RequestLoaders;
+  /** The cache generations this response is built from (whole-response caching). */
+  readonly cacheDependencies: CacheDependencies;
+  /** Set by the response-cache middleware when this request's response may be cached whole under this key. */
+  readonly responseCacheKey?: string;
 }

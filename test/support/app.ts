@@ -22,6 +22,8 @@ export interface TestApp {
   url: string;
   /** Every log line the service wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** The SQL of every statement the service sent (filled only with `countQueries`). */
+  queries: string[];
   // biome-ignore lint/suspicious/noExplicitAny: tests read response shapes freely; the assertions are the checks.
   gql<T = Record<string, any>>(
     query: string,
@@ -43,6 +45,8 @@ export interface TestAppOptions {
   pglite?: PGlite;
   /** PGlite as in production: files under DATA_DIR/pglite, not an in-memory clone. */
   pgliteOnDisk?: boolean;
+  /** Record every SQL statement in `queries`. */
+  countQueries?: boolean;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -67,12 +71,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const pglite = options.pglite ?? (kind === "pglite" && !options.pgliteOnDisk ? await clonePGliteTemplate() : undefined);
   // The production logger (same redaction), writing into `logs`.
-  const app = await createApp(loadConfig(env), { logger: createLogger({ level: "info", destination: sink }), pglite });
+  const queries: string[] = [];
+  const app = await createApp(loadConfig(env), {
+    logger: createLogger({ level: "info", destination: sink }),
+    pglite,
+    onQuery: options.countQueries ? (sql) => queries.push(sql) : undefined,
+  });
   const url = await app.listen(0, "127.0.0.1");
   return {
     app,
     url,
     logs,
+    queries,
     gql: (query, variables, headers) => postGraphQL(url, query, variables, headers),
     stop: () => app.stop(),
   };
@@ -98,6 +108,18 @@ export async function clonePGliteTemplate(migrated = true): Promise<PGlite> {
   const tarball = await readFile(inject(migrated ? "pgliteTemplate" : "pgliteEmptyTemplate"));
   return PGlite.create({ loadDataDir: new Blob([tarball]) });
 }
+
+/** Environment for an instance on the machine's Redis, under a key prefix of its own (share it between instances). */
+export function redisEnv(prefix: string): Record<string, string> {
+  const url = inject("redisUrl");
+  if (!url) throw new Error("this test needs Redis; guard it with describe.skipIf(!hasRedis())");
+  return { REDIS_URL: url, REDIS_KEY_PREFIX: prefix };
+}
+
+export const hasRedis = (): boolean => inject("redisUrl") !== null;
+
+/** A key prefix no other test file uses. */
+export const redisPrefix = (label = "t"): string => `pcs-test-${label}-${randomBytes(4).toString("hex")}:`;
 
 /** A tenant id no other test uses. */
 export const tenant = (label = "t"): string => `${label}-${randomUUID().slice(0, 13)}`;

@@ -40,6 +40,8 @@ export interface DatabaseOptions {
   onMigrationApplied?: (name: string) => void;
   /** Called when an idle pooled connection fails (e.g. the server restarts); the pool replaces it. */
   onPoolError?: (error: Error) => void;
+  /** Told the SQL of every statement the service sends (tests count round trips with it). */
+  onQuery?: (sql: string) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -71,7 +73,7 @@ async function openPostgres(
     idleTimeoutMillis: 30_000,
   });
   pool.on("error", (error) => options.onPoolError?.(error));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = createClient(new PrismaPg(pool), options.onQuery);
   return {
     kind: "postgresql",
     prisma,
@@ -89,7 +91,7 @@ async function openPGlite(options: DatabaseOptions, migrations: Awaited<ReturnTy
   const db = options.pglite ?? new PGlite(join(options.dataDir, "pglite"));
   await db.waitReady;
   const result = await applyMigrations(pgliteSession(db), migrations, options.onMigrationApplied);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const prisma = createClient(new PrismaPGlite(db), options.onQuery);
   return {
     kind: "pglite",
     prisma,
@@ -101,6 +103,13 @@ async function openPGlite(options: DatabaseOptions, migrations: Awaited<ReturnTy
       if (!db.closed) await db.close();
     },
   };
+}
+
+function createClient(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  prisma.$on("query", (event) => onQuery(event.query));
+  return prisma;
 }
 
 export function pgSession(client: pg.ClientBase): MigrationSession {

@@ -1,8 +1,8 @@
-// The HTTP surface (SPEC.md §1): POST|GET /graphql (Apollo, CSRF prevention on), /healthz, /readyz.
+// The HTTP surface (SPEC.md §1): POST|GET /graphql (Apollo, CSRF prevention on), /healthz, /readyz, /metrics, /graphiql.
 import { randomUUID } from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Request } from "express";
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { RequestContext } from "../../graphql/context.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -16,8 +16,15 @@ export interface ReadinessReport {
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
-  createContext: (request: Request, requestId: string) => Promise<RequestContext>;
+  /** Builds the GraphQL context; `response.locals` holds the request id and the response-cache key, if any. */
+  createContext: (request: Request, response: Response) => Promise<RequestContext>;
+  /** Answers cacheable queries from the whole-response cache before Apollo sees them. */
+  responseCache?: RequestHandler;
   readiness: () => Promise<ReadinessReport>;
+  /** Mounted at /graphiql when given (config.graphiql). */
+  graphiql?: express.Router;
+  /** Served at GET /metrics (Prometheus text format). */
+  metrics?: { readonly contentType: string; render(): Promise<string> };
 }
 
 /** Accepts the caller's X-Request-ID when it is sane, else makes one; echoed on the response. */
@@ -48,11 +55,21 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
       .json({ status: report.ready ? "ready" : "not ready", database: report.database, cache: report.cache });
   });
 
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get("/metrics", async (_request, response) => {
+      response.type(metrics.contentType).send(await metrics.render());
+    });
+  }
+
+  if (options.graphiql) app.use("/graphiql", options.graphiql);
+
   app.use(
     "/graphql",
     express.json({ limit: MAX_BODY_BYTES }),
+    ...(options.responseCache ? [options.responseCache] : []),
     expressMiddleware(options.apollo, {
-      context: ({ req, res }) => options.createContext(req, res.locals.requestId as string),
+      context: ({ req, res }) => options.createContext(req, res),
     }),
   );
 

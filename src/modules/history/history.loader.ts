@@ -1,5 +1,6 @@
 // Per-request batching of ProviderConfig.history: N configs in one response cost one query per distinct limit.
 import DataLoader from "dataloader";
+import type { CacheDependencies } from "../../infra/cache/dependencies.js";
 import type { Executor } from "../../infra/database/unit-of-work.js";
 import { type Caller, tenantScope } from "../access/caller.js";
 import { type ConfigVersionRecord, toVersionRecord } from "./config-version.model.js";
@@ -12,9 +13,16 @@ export interface RecentVersionsKey {
 
 export type RecentVersionsLoader = DataLoader<RecentVersionsKey, ConfigVersionRecord[], string>;
 
-export function createRecentVersionsLoader(caller: Caller, db: Executor, repository: HistoryRepository): RecentVersionsLoader {
+export function createRecentVersionsLoader(
+  caller: Caller,
+  db: Executor,
+  repository: HistoryRepository,
+  dependencies: CacheDependencies,
+): RecentVersionsLoader {
   return new DataLoader(
     async (keys) => {
+      // History is read from the database and never cached: a response holding it is not cached whole.
+      dependencies.markUncacheable();
       const idsByLimit = new Map<number, Set<string>>();
       for (const { configId, limit } of keys) idsByLimit.set(limit, (idsByLimit.get(limit) ?? new Set()).add(configId));
       const found = new Map<string, ConfigVersionRecord[]>();

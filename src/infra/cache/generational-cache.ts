@@ -1,0 +1,50 @@
+// The cache behind every cached read (SPEC.md §5). Values are stored under a *generation* of their key (a
+// tenant): a committed write moves the key to a new generation, so everything cached before it, including a
+// value that a racing reader puts back late, can never be read again. Responses cached whole record the
+// generations they were built from and are served only while all of them are still current.
+//
+// Contract for implementations: nothing here throws. A failure answers "not cached" (callers read the
+// database) and makes the implementation distrust what it holds until it has invalidated everything.
+
+/** The generation a key is at, and the value stored for that generation (null: not cached). */
+export interface CachedValue {
+  generation: string;
+  value: string | null;
+}
+
+export interface CacheRead {
+  /** Identifies the cache's current contents as a whole; responses built from this read are tied to it. */
+  epoch: string;
+  entries: CachedValue[];
+}
+
+export interface ResponseDependency {
+  key: string;
+  generation: string;
+}
+
+/** Counts hits, misses and failures, per cache ("configs" or "responses"). */
+export interface CacheEvents {
+  hit(cache: string, count?: number): void;
+  miss(cache: string, count?: number): void;
+  error(cache: string): void;
+}
+
+export const NO_CACHE_EVENTS: CacheEvents = { hit: () => {}, miss: () => {}, error: () => {} };
+
+export interface GenerationalCache {
+  readonly kind: "redis" | "in-process";
+  /** Current generations of `keys` and their values; null when the cache cannot be used right now. */
+  read(keys: readonly string[]): Promise<CacheRead | null>;
+  /** Stores values under the epoch and generations a read returned; a value whose generation has moved on is harmless. */
+  write(epoch: string, entries: ReadonlyArray<{ key: string; generation: string; value: string }>): Promise<void>;
+  /** Moves `keys` to new generations. Called after a commit, before the write is acknowledged. */
+  invalidate(keys: readonly string[]): Promise<void>;
+  /** A whole response, if every generation it depends on is still current. */
+  readResponse(responseKey: string): Promise<string | null>;
+  /** `epoch` null: the response depends on nothing that changes (catalog facts). */
+  writeResponse(responseKey: string, epoch: string | null, dependencies: readonly ResponseDependency[], body: string): Promise<void>;
+  /** A human-readable state for /readyz. */
+  state(): string;
+  close(): Promise<void>;
+}

@@ -1,0 +1,169 @@
+// Prometheus metrics (SPEC.md §1 GET /metrics). Each app owns its own Registry rather than prom-client's global one,
+// so several instances in one process (tests) never collide. Labels only ever take bounded values: operation names
+// are client-chosen, so they are shape-checked and capped; no label ever holds a tenant, URL, key or other input.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { PoolStats } from "./database/database.js";
+
+/** GraphQL operation names as the grammar allows them, at most 64 characters. */
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Catalog provider names (SPEC.md §2 shape). */
+const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
+/** Error codes and cache names are ours, but a shape check keeps a future mistake from leaking input into a label. */
+const CODE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** 0.5 ms … 5 s: a cached read takes about a millisecond, a slow database write or health check seconds. */
+const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export type CacheResult = "hit" | "miss" | "error";
+
+export interface OperationRecord {
+  /** The operation's name as the client gave it, or null for an anonymous operation. */
+  name: string | null;
+  /** query, mutation, subscription, or unknown when the document never resolved to an operation. */
+  type: string;
+  /** ok, or the code of the first error. */
+  outcome: string;
+  durationSeconds: number;
+  /** One entry per error in the response. */
+  errorCodes: readonly string[];
+}
+
+export interface MetricsOptions {
+  /** Every status a provider health check can report, so that a gauge series exists (0) for each. */
+  providerStatuses?: readonly string[];
+  /** Most distinct operation / provider label values kept before the rest count as "other". */
+  maxLabelValues?: number;
+}
+
+/**
+ * A label whose values come from outside: values of the wrong shape, and new values once `max` distinct ones have
+ * been seen, become `other`. Values already admitted stay admitted, so a series never changes name midway.
+ */
+export class BoundedLabel {
+  private readonly admitted = new Set<string>();
+
+  constructor(
+    private readonly shape: RegExp,
+    private readonly max: number,
+  ) {}
+
+  valueOf(value: string): string {
+    if (this.admitted.has(value)) return value;
+    if (!this.shape.test(value) || this.admitted.size >= this.max) return "other";
+    this.admitted.add(value);
+    return value;
+  }
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operationNames: BoundedLabel;
+  private readonly providerNames: BoundedLabel;
+  private readonly providerStatuses: readonly string[];
+  private poolStats: () => PoolStats | undefined = () => undefined;
+
+  private readonly requests = new Counter({
+    name: "pcs_graphql_requests_total",
+    help: "GraphQL requests by operation name, operation type and outcome (ok or the first error code).",
+    labelNames: ["operation", "type", "outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: "pcs_graphql_request_duration_seconds",
+    help: "GraphQL request duration, from request start to response, by operation name and type.",
+    labelNames: ["operation", "type"] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: "pcs_graphql_errors_total",
+    help: "Errors returned in GraphQL responses, by extensions.code.",
+    labelNames: ["code"] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheRequests = new Counter({
+    name: "pcs_cache_requests_total",
+    help: "Cache lookups by cache and result (hit, miss, error).",
+    labelNames: ["cache", "result"] as const,
+    registers: [this.registry],
+  });
+  private readonly migrations = new Counter({
+    name: "pcs_migrations_applied_total",
+    help: "Database migrations this instance applied at start-up.",
+    registers: [this.registry],
+  });
+  private readonly providerHealthStatus = new Gauge({
+    name: "pcs_provider_health_status",
+    help: "Last health check result this instance recorded per provider: 1 for the current status, 0 for the others.",
+    labelNames: ["provider_type", "provider", "status"] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: MetricsOptions = {}) {
+    const max = options.maxLabelValues ?? 200;
+    this.operationNames = new BoundedLabel(OPERATION_NAME, max);
+    this.providerNames = new BoundedLabel(PROVIDER_NAME, max);
+    this.providerStatuses = options.providerStatuses ?? [];
+    collectDefaultMetrics({ register: this.registry });
+    const metrics = this;
+    new Gauge({
+      name: "pcs_db_pool_connections",
+      help: "PostgreSQL connection pool: total, idle and waiting clients, and the pool's maximum (absent on PGlite).",
+      labelNames: ["state"] as const,
+      registers: [this.registry],
+      // Read at scrape time, so the numbers are current and nothing polls in between.
+      collect() {
+        this.reset();
+        const stats = metrics.poolStats();
+        if (!stats) return;
+        for (const state of ["total", "idle", "waiting", "max"] as const) this.set({ state }, stats[state]);
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  operation(record: OperationRecord): void {
+    const operation = record.name === null ? "anonymous" : this.operationNames.valueOf(record.name);
+    const type = safe(record.type);
+    this.requests.inc({ operation, type, outcome: safe(record.outcome) });
+    this.duration.observe({ operation, type }, record.durationSeconds);
+    for (const code of record.errorCodes) this.errors.inc({ code: safe(code) });
+  }
+
+  cacheHit(cache: string): void {
+    this.cacheRequests.inc({ cache: safe(cache), result: "hit" });
+  }
+
+  cacheMiss(cache: string): void {
+    this.cacheRequests.inc({ cache: safe(cache), result: "miss" });
+  }
+
+  cacheError(cache: string): void {
+    this.cacheRequests.inc({ cache: safe(cache), result: "error" });
+  }
+
+  /** Where pool use is read from at each scrape (Database.poolStats: undefined on PGlite). */
+  observeDatabasePool(poolStats: () => PoolStats | undefined): void {
+    this.poolStats = poolStats;
+  }
+
+  migrationsApplied(count: number): void {
+    this.migrations.inc(count);
+  }
+
+  providerHealth(providerType: string, providerName: string, status: string): void {
+    const labels = { provider_type: safe(providerType), provider: this.providerNames.valueOf(providerName) };
+    for (const other of this.providerStatuses) this.providerHealthStatus.set({ ...labels, status: other }, 0);
+    this.providerHealthStatus.set({ ...labels, status: safe(status) }, 1);
+  }
+}
+
+const safe = (value: string): string => (CODE.test(value) ? value : "other");
