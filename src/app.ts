@@ -4,16 +4,22 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { PGlite } from "@electric-sql/pglite";
 import { type GraphQLSchema, printSchema } from "graphql";
 import type { AppConfig } from "./config.js";
+import { cacheableCaller, requestCaller } from "./graphql/authentication.js";
 import type { RequestContext, RequestLoaders } from "./graphql/context.js";
 import { createFormatError } from "./graphql/format-error.js";
+import { costLimitPlugin } from "./graphql/limits/cost-limit.plugin.js";
+import { depthLimitRule } from "./graphql/limits/depth-limit.js";
+import { rootFieldLimitRule } from "./graphql/limits/root-field-limit.js";
 import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
 import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
+import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
 import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
 import { CacheableOperations } from "./graphql/response-cache/cacheable-operation.js";
 import { responseCacheMiddleware, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
@@ -31,6 +37,7 @@ import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { Metrics } from "./infra/metrics.js";
+import { createAuthenticator } from "./modules/access/authenticator.js";
 import { ANONYMOUS_CALLER, type Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
@@ -93,7 +100,13 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     onMigrationApplied: (name) => logger.info({ migration: name }, "migration applied"),
     onPoolError: (error) => logger.warn({ err: { message: error.message } }, "idle database connection failed"),
   });
-  logger.info({ database: database.kind, migrationsApplied: database.migrations.applied.length }, "database ready");
+  logger.info(
+    { database: database.kind, migrationsApplied: database.migrations.applied.length, rowLevelSecurity: database.rowLevelSecurity },
+    "database ready",
+  );
+  if (database.rowLevelSecurity === "bypassed") {
+    logger.warn("ROW-LEVEL SECURITY IS BYPASSED: the database user is a superuser or has BYPASSRLS and cannot take the pcs_app role.");
+  }
   const metrics = new Metrics({ providerStatuses: Object.values(ProviderStatus) });
   metrics.migrationsApplied(database.migrations.applied.length);
   metrics.observeDatabasePool(() => database.poolStats());
@@ -111,7 +124,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const cache: GenerationalCache = redis
     ? new RedisCache(redis, { ttlSeconds: config.cacheTtlSeconds, keyPrefix: config.redis.keyPrefix, events: cacheEvents })
     : new InProcessCache(config.cacheTtlSeconds, cacheEvents);
-  const tenantSource = new CachedTenantConfigSource(new DatabaseTenantConfigSource(unitOfWork.db, configRepository), cache);
+  const tenantSource = new CachedTenantConfigSource(new DatabaseTenantConfigSource(unitOfWork, configRepository), cache);
   // Every committed change moves its tenant to a new cache generation before the write is acknowledged.
   const listener: ConfigChangeListener = tenantSource;
 
@@ -122,7 +135,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     requiresApiKey: (type, name) => catalog.requiresApiKey(type, name),
     listener,
   });
-  const configQueries = new ProviderConfigQueries(unitOfWork.db, configRepository, sealer);
+  const configQueries = new ProviderConfigQueries(unitOfWork, configRepository, sealer);
   const historyService = new HistoryService(unitOfWork, historyRepository);
   const rollbackService = new RollbackService({ unitOfWork, configs: configRepository, history: historyRepository, sealer, listener });
 
@@ -140,7 +153,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const catalogService = new CatalogService(catalog, new FailoverConfigReader(tenantSource), healthStore);
   const healthMonitor = new ProviderHealthMonitor({
     intervalSeconds: config.providerCheck.monitorIntervalSeconds,
-    listEnabledProviders: enabledProvidersSource(unitOfWork.db, configRepository, sealer),
+    listEnabledProviders: enabledProvidersSource(unitOfWork, configRepository, sealer),
     rechecker: healthService,
     logger,
   });
@@ -156,8 +169,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const createContext = (caller: Caller = ANONYMOUS_CALLER, requestId = "internal", responseCacheKey?: string): RequestContext => {
     const cacheDependencies = new CacheDependencies();
     const loaders: RequestLoaders = {
-      configs: createConfigLoaders(caller, unitOfWork.db, configRepository, tenantSource, cacheDependencies),
-      history: createRecentVersionsLoader(caller, unitOfWork.db, historyRepository, cacheDependencies),
+      configs: createConfigLoaders(caller, unitOfWork, configRepository, tenantSource, cacheDependencies),
+      history: createRecentVersionsLoader(caller, unitOfWork, historyRepository, cacheDependencies),
     };
     return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
   };
@@ -167,6 +180,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     schema,
     formatError: createFormatError(logger),
     introspection: config.introspection,
+    // SPEC.md §8 limits: depth and root fields by document shape, cost once the operation and variables are known.
+    validationRules: [depthLimitRule(), rootFieldLimitRule()],
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains through app.stop(), which also closes the database.
     stopOnTerminationSignals: false,
@@ -177,6 +192,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       createMetricsPlugin(metrics),
       createLoggingPlugin(logger),
       responseCachePlugin(cache),
+      costLimitPlugin(),
     ],
   });
   await apollo.start();
@@ -189,26 +205,35 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     // Redis is an accelerator: its state is reported, but the service is ready without it.
     return { ready: databaseUp, database: databaseUp ? "up" : "down", cache: cache.state() };
   };
+  // One authenticator for the context and the whole-response cache: a cache hit needs the same valid token.
+  const authenticator = createAuthenticator(config.auth);
+  const recordRejected = createRejectedRequestRecorder(metrics, logger);
   httpServer.on(
     "request",
     createHttpApp({
       apollo,
-      createContext: async (_request, response) =>
-        createContext(ANONYMOUS_CALLER, response.locals.requestId as string, response.locals.responseCacheKey as string | undefined),
+      createContext: async (request, response) => {
+        const requestId = response.locals.requestId as string;
+        const startedAt = performance.now();
+        const caller = await requestCaller(authenticator, request, (code) =>
+          recordRejected(requestId, code, performance.now() - startedAt),
+        );
+        return createContext(caller, requestId, response.locals.responseCacheKey as string | undefined);
+      },
       responseCache: responseCacheMiddleware({
         cache,
         operations: new CacheableOperations(),
         schemaId: createHash("sha256").update(printSchema(schema)).digest("base64url").slice(0, 16),
-        callerOf: async () => ANONYMOUS_CALLER,
+        callerOf: (request) => cacheableCaller(authenticator, request),
         onHit: createResponseCacheHitRecorder(metrics, logger),
       }),
       readiness,
       metrics,
-      graphiql: config.graphiql ? createGraphiQLRouter({ authHeader: Boolean(config.auth.jwtSecret || config.auth.jwksUrl) }) : undefined,
+      graphiql: config.graphiql ? createGraphiQLRouter({ authHeader: authenticator.required }) : undefined,
     }),
   );
 
-  if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
+  if (!authenticator.required) {
     logger.warn(
       "AUTHENTICATION IS OFF: every caller is 'anonymous' with every tenant and every scope, secrets:read included. Never run like this in production.",
     );

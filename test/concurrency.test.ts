@@ -40,12 +40,14 @@ interface Snapshot {
 
 /** Every snapshot of the tenant, read from the table itself, oldest version first per config. */
 function snapshots(tenantId: string): Promise<Snapshot[]> {
-  return t.app.database.prisma.$queryRaw<Snapshot[]>`SELECT config_id::text AS "configId", version, change_type::text AS "changeType",
-    config_data AS "configData" FROM config_versions WHERE tenant_id = ${tenantId} ORDER BY config_id, version, seq`;
+  return t.asAllTenants(
+    (db) => db.$queryRaw<Snapshot[]>`SELECT config_id::text AS "configId", version, change_type::text AS "changeType",
+    config_data AS "configData" FROM config_versions WHERE tenant_id = ${tenantId} ORDER BY config_id, version, seq`,
+  );
 }
 
 async function configRows(tenantId: string): Promise<Array<{ id: string; version: number }>> {
-  return t.app.database.prisma.$queryRaw`SELECT id::text, version FROM provider_configs WHERE tenant_id = ${tenantId}`;
+  return t.asAllTenants((db) => db.$queryRaw`SELECT id::text, version FROM provider_configs WHERE tenant_id = ${tenantId}`);
 }
 
 const oneTo = (last: number): number[] => Array.from({ length: last }, (_, index) => index + 1);

@@ -26,14 +26,18 @@ interface Sealed {
 }
 
 async function storedConfig(id: string): Promise<Sealed> {
-  const rows = await t.app.database.prisma.$queryRaw<Sealed[]>`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
-    FROM provider_configs WHERE id = ${id}::uuid`;
+  const rows = await t.asAllTenants(
+    (db) => db.$queryRaw<Sealed[]>`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
+    FROM provider_configs WHERE id = ${id}::uuid`,
+  );
   return rows[0] as Sealed;
 }
 
 async function storedSnapshots(id: string): Promise<Sealed[]> {
-  return t.app.database.prisma.$queryRaw<Sealed[]>`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
-    FROM config_versions WHERE config_id = ${id}::uuid ORDER BY version`;
+  return t.asAllTenants(
+    (db) => db.$queryRaw<Sealed[]>`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
+    FROM config_versions WHERE config_id = ${id}::uuid ORDER BY version`,
+  );
 }
 
 function expectSealed(value: string | null, ...plaintexts: string[]): void {
@@ -89,7 +93,7 @@ describe("at rest", () => {
     const a = await createWithCredentials(tenantId, "stripe");
     const b = await createWithCredentials(tenantId, "paypal");
     const sealedA = (await storedConfig(a.id)).apiKey;
-    await t.app.database.prisma.$executeRaw`UPDATE provider_configs SET api_key = ${sealedA} WHERE id = ${b.id}::uuid`;
+    await t.asAllTenants((db) => db.$executeRaw`UPDATE provider_configs SET api_key = ${sealedA} WHERE id = ${b.id}::uuid`);
 
     const response = await t.gql(CREDENTIALS, { id: b.id });
     expect(codeOf(response)).toBe("INTERNAL_SERVER_ERROR");

@@ -1,6 +1,15 @@
 // Upsert rules against the real PostgreSQL: defaults, validation, omitted-vs-null, no-op writes, change types,
 // the API-key rule, expectedVersion and ordering (SPEC.md §2-§4).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  ConfigHistoryChangesDocument,
+  ProviderConfigDocument,
+  ProviderConfigNamesDocument,
+  TenantConfigDocument,
+  UpsertProviderConfigDocument,
+  type UpsertProviderConfigInput,
+  UpsertProviderConfigWithProviderDocument,
+} from "./generated/graphql.js";
 import { codeOf, startTestApp, type TestApp, tenant } from "./support/app.js";
 
 let t: TestApp;
@@ -9,19 +18,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const CONFIG_FIELDS =
-  "id tenantId providerType providerName priority enabled configData hasApiKey hasApiSecret apiKeyHint version createdBy updatedBy createdAt updatedAt";
-const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { ${CONFIG_FIELDS} history { version changeType changedBy changeReason } } }`;
-
-async function upsert(input: Record<string, unknown>) {
-  return t.gql(UPSERT, { input });
+async function upsert(input: UpsertProviderConfigInput) {
+  return t.run(UpsertProviderConfigDocument, { input });
 }
 
 async function history(tenantId: string) {
-  const response = await t.gql(`query($t: String!) { configHistory(tenantId: $t) { items { version changeType providerName } } }`, {
-    t: tenantId,
-  });
-  return response.data?.configHistory.items as Array<{ version: number; changeType: string; providerName: string }>;
+  const response = await t.run(ConfigHistoryChangesDocument, { tenantId });
+  return response.data?.configHistory.items;
 }
 
 describe("create", () => {
@@ -48,10 +51,9 @@ describe("create", () => {
 
   test("accepts names outside the catalog, with provider null", async () => {
     const tenantId = tenant();
-    const { data } = await t.gql(
-      `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { providerName provider { id } } }`,
-      { input: { tenantId, providerType: "SMS", providerName: "in-house.gateway_2" } },
-    );
+    const { data } = await t.run(UpsertProviderConfigWithProviderDocument, {
+      input: { tenantId, providerType: "SMS", providerName: "in-house.gateway_2" },
+    });
     expect(data?.upsertProviderConfig).toEqual({ providerName: "in-house.gateway_2", provider: null });
   });
 });
@@ -97,7 +99,8 @@ describe("validation", () => {
   });
 
   test("configData must be a JSON object", async () => {
-    const response = await upsert({ tenantId: tenant(), providerType: "MAP", providerName: "openstreetmap", configData: [1, 2] });
+    const notAnObject = [1, 2] as unknown as Record<string, unknown>; // deliberately the wrong type
+    const response = await upsert({ tenantId: tenant(), providerType: "MAP", providerName: "openstreetmap", configData: notAnObject });
     expect(codeOf(response)).toBe("BAD_USER_INPUT");
   });
 
@@ -129,7 +132,7 @@ describe("validation", () => {
 describe("updates", () => {
   test("omitted fields keep their value; null removes a credential", async () => {
     const tenantId = tenant();
-    const key = { tenantId, providerType: "SMS", providerName: "twilio" };
+    const key = { tenantId, providerType: "SMS", providerName: "twilio" } satisfies UpsertProviderConfigInput;
     await upsert({ ...key, apiKey: "AC1234567890abcdef", apiSecret: "secret-1", configData: { from: "+967" }, priority: "SECONDARY" });
     const kept = await upsert({ ...key, configData: { from: "+966" } });
     expect(kept.data?.upsertProviderConfig).toMatchObject({
@@ -152,7 +155,7 @@ describe("updates", () => {
       providerName: "mapbox_streets",
       apiKey: "pk.abcdefghijkl",
       configData: { a: 1, b: [1, 2] },
-    };
+    } satisfies UpsertProviderConfigInput;
     const first = await upsert(input);
     const again = await upsert({ ...input, configData: { b: [1, 2], a: 1 } });
     expect(again.data?.upsertProviderConfig).toMatchObject({ version: 1, updatedAt: first.data?.upsertProviderConfig.updatedAt });
@@ -163,12 +166,12 @@ describe("updates", () => {
 
   test("change types: ENABLED/DISABLED when the flag flips (whatever else changed), else UPDATED", async () => {
     const tenantId = tenant();
-    const key = { tenantId, providerType: "WEATHER", providerName: "open_meteo" };
+    const key = { tenantId, providerType: "WEATHER", providerName: "open_meteo" } satisfies UpsertProviderConfigInput;
     await upsert(key);
     await upsert({ ...key, priority: "SECONDARY" });
     await upsert({ ...key, enabled: false, configData: { x: 1 } });
     await upsert({ ...key, enabled: true, priority: "TERTIARY" });
-    expect((await history(tenantId)).map((item) => [item.version, item.changeType])).toEqual([
+    expect((await history(tenantId))?.map((item) => [item.version, item.changeType])).toEqual([
       [4, "ENABLED"],
       [3, "DISABLED"],
       [2, "UPDATED"],
@@ -188,7 +191,7 @@ describe("updates", () => {
 describe("expectedVersion", () => {
   test("0 creates only when absent; a mismatch is a CONFLICT and writes nothing", async () => {
     const tenantId = tenant();
-    const key = { tenantId, providerType: "NOTIFICATION", providerName: "onesignal", enabled: false };
+    const key = { tenantId, providerType: "NOTIFICATION", providerName: "onesignal", enabled: false } satisfies UpsertProviderConfigInput;
     expect((await upsert({ ...key, expectedVersion: 0 })).data?.upsertProviderConfig.version).toBe(1);
     expect(codeOf(await upsert({ ...key, expectedVersion: 0 }))).toBe("CONFLICT");
     expect(codeOf(await upsert({ ...key, priority: "TERTIARY", expectedVersion: 2 }))).toBe("CONFLICT");
@@ -217,8 +220,8 @@ describe("reads", () => {
     for (const [providerType, providerName, priority] of rows) {
       await upsert({ tenantId, providerType, providerName, priority, enabled: providerType !== "SMS" });
     }
-    const all = await t.gql(`query($t: String!) { providerConfigs(tenantId: $t) { providerType providerName priority } }`, { t: tenantId });
-    expect(all.data?.providerConfigs.map((c: { providerName: string }) => c.providerName)).toEqual([
+    const all = await t.run(ProviderConfigNamesDocument, { tenantId });
+    expect(all.data?.providerConfigs.map((c) => c.providerName)).toEqual([
       "esri_streets",
       "openstreetmap",
       "esri_satellite",
@@ -226,11 +229,9 @@ describe("reads", () => {
       "open_meteo",
       "twilio",
     ]);
-    const maps = await t.gql(`query($t: String!) { providerConfigs(tenantId: $t, providerType: MAP, enabled: true) { providerName } }`, {
-      t: tenantId,
-    });
+    const maps = await t.run(ProviderConfigNamesDocument, { tenantId, providerType: "MAP", enabled: true });
     expect(maps.data?.providerConfigs).toHaveLength(4);
-    const disabled = await t.gql(`query($t: String!) { providerConfigs(tenantId: $t, enabled: false) { providerName } }`, { t: tenantId });
+    const disabled = await t.run(ProviderConfigNamesDocument, { tenantId, enabled: false });
     expect(disabled.data?.providerConfigs).toEqual([{ providerName: "twilio" }]);
   });
 
@@ -238,23 +239,20 @@ describe("reads", () => {
     const tenantId = tenant();
     const created = await upsert({ tenantId, providerType: "MAP", providerName: "openstreetmap" });
     const id = created.data?.upsertProviderConfig.id;
-    const found = await t.gql(`query($id: UUID!) { providerConfig(id: $id) { id providerName provider { name requiresApiKey } } }`, { id });
+    const found = await t.run(ProviderConfigDocument, { id: id ?? "" });
     expect(found.data?.providerConfig).toEqual({
       id,
       providerName: "openstreetmap",
       provider: { name: "OpenStreetMap", requiresApiKey: false },
     });
-    const missing = await t.gql(`query { providerConfig(id: "00000000-0000-4000-8000-000000000000") { id } }`);
+    const missing = await t.run(ProviderConfigDocument, { id: "00000000-0000-4000-8000-000000000000" });
     expect(missing.data?.providerConfig).toBeNull();
   });
 
   test("tenantConfig lists built-in defaults until a MAP, WEATHER or SATELLITE config is stored", async () => {
     const tenantId = tenant();
-    const query = `query($t: String!) { tenantConfig(tenantId: $t) { tenantId isDefault
-      mapProviders { id providerName priority enabled version configData hasApiKey } weatherProviders { providerName priority }
-      satelliteProviders { providerName } paymentProviders { providerName enabled } smsProviders { providerName } notificationProviders { providerName } } }`;
     await upsert({ tenantId, providerType: "PAYMENT", providerName: "tharwatt", enabled: false });
-    const initial = await t.gql(query, { t: tenantId });
+    const initial = await t.run(TenantConfigDocument, { tenantId });
     expect(initial.data?.tenantConfig).toEqual({
       tenantId,
       isDefault: true,
@@ -269,7 +267,7 @@ describe("reads", () => {
       notificationProviders: [],
     });
     await upsert({ tenantId, providerType: "SATELLITE", providerName: "landsat", enabled: false });
-    const stored = await t.gql(query, { t: tenantId });
+    const stored = await t.run(TenantConfigDocument, { tenantId });
     expect(stored.data?.tenantConfig).toMatchObject({
       isDefault: false,
       mapProviders: [],

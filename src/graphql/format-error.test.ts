@@ -2,7 +2,18 @@
 // else is masked; graphql-js variable errors keep their path and reason but lose the echoed value. The messages
 // below come from graphql-js itself, running a tiny schema with bad variables.
 import { Writable } from "node:stream";
-import { buildSchema, type GraphQLError, type GraphQLFormattedError, graphql } from "graphql";
+import {
+  buildSchema,
+  GraphQLBoolean,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  GraphQLObjectType,
+  GraphQLSchema,
+  graphql,
+  parse,
+  validate,
+} from "graphql";
+import { UUIDResolver } from "graphql-scalars";
 import { pino } from "pino";
 import { describe, expect, test } from "vitest";
 import { AppError, ErrorCode } from "../errors.js";
@@ -109,11 +120,46 @@ describe("withoutEchoedValue on graphql-js messages", () => {
     expect(withoutEchoedValue(error.message, "some other reason")).toBe('Variable "$patch" has an invalid value.');
   });
 
-  test("an enum reason keeps its own words", async () => {
-    const error = await variableError({ patch: { name: "n", kind: "SATELLITE", apiKey: SECRET } });
+  test("an enum reason keeps its own words, not the value (a key sent where an enum goes)", async () => {
+    const error = await variableError({ patch: { name: "n", kind: SECRET, apiKey: SECRET } });
     const message = withoutEchoedValue(error.message, error.originalError?.message);
-    expect(message).toMatch(/^Variable "\$patch" has an invalid value at "patch\.kind": Value "SATELLITE" does not exist in "Kind" enum/);
+    expect(message).toMatch(/^Variable "\$patch" has an invalid value at "patch\.kind": The value does not exist in "Kind" enum/);
     expect(message).not.toContain(SECRET);
+  });
+
+  test.each([
+    ["a bare name where a string goes", `{ name: "n", apiKey: ${SECRET} }`, "String cannot represent a non string value."],
+    ["a string where an enum goes", `{ name: "n", kind: "${SECRET}" }`, 'Enum "Kind" cannot represent non-enum value.'],
+    ["a name where an enum goes", `{ name: "n", kind: ${SECRET} }`, 'The value does not exist in "Kind" enum.'],
+    ["a string where an Int goes", `{ name: "n", version: "${SECRET}" }`, "Int cannot represent non-integer value."],
+    ["an object where a string goes", `{ name: "n", data: [{ k: "${SECRET}" }] }`, "String cannot represent a non string value."],
+    ["a string where an object goes", `"${SECRET}"`, 'Expected value of type "Patch!".'],
+  ])("a literal in the document: %s loses its value", (_, patch, expected) => {
+    const [error] = validate(schema, parse(`{ write(patch: ${patch}) }`));
+    expect(error?.message).toContain(SECRET);
+    const message = withoutEchoedValue(error?.message ?? "", error?.originalError?.message);
+    expect(message).not.toContain(SECRET);
+    expect(message.startsWith(expected)).toBe(true);
+  });
+
+  test("a custom scalar literal (UUID) loses its value", () => {
+    const uuidSchema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: "Query", fields: { one: { type: GraphQLBoolean, args: { id: { type: UUIDResolver } } } } }),
+    });
+    const [error] = validate(uuidSchema, parse(`{ one(id: "${SECRET}") }`));
+    expect(error?.message).toContain(SECRET);
+    expect(withoutEchoedValue(error?.message ?? "")).toBe("Value is not a valid UUID.");
+  });
+
+  test("a syntax error does not repeat the token it stopped at", () => {
+    let message = "";
+    try {
+      parse(`{ write(patch: { name: "n" apiKey "${SECRET}" }) }`);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(SECRET);
+    expect(withoutEchoedValue(message)).toBe('Syntax Error: Expected ":", found String.');
   });
 
   test("other messages pass through unchanged", () => {

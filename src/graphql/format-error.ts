@@ -8,6 +8,15 @@ import { classifyDatabaseError } from "../infra/database/errors.js";
 import type { Logger } from "../infra/logger.js";
 
 const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value /;
+/** A literal in the document that does not fit its type: graphql-js prints the literal after "found". */
+const LITERAL_ERROR = /^Expected value of type ("[^"]*"), found /;
+/** Scalar and enum coercion messages end with the value (`String cannot represent a non string value: <value>`). */
+const COERCION_REASON = /^((?:Enum "[^"]*"|[A-Za-z_][A-Za-z0-9_]*) cannot represent [^:]*|Value is not a valid [^:]*): .*$/s;
+const QUOTED_VALUE = / (?:got|value) "(?:[^"\\]|\\.)*"/g;
+/** The enum coercion message, `Value "<value>" does not exist in "<Enum>" enum.` */
+const ENUM_VALUE = /\bValue "(?:[^"\\]|\\.)*" does not exist/g;
+/** The lexer names the token it did not expect, e.g. `Unexpected Name "sk_live_..."`. */
+const SYNTAX_TOKEN = /\b(Name|String|BlockString|Int|Float) "(?:[^"\\]|\\.)*"/g;
 /** The path graphql-js appends right after the echoed value; names and indexes only, so a value cannot fake it. */
 const VARIABLE_PATH_AT_END = / at "([A-Za-z_][A-Za-z0-9_.[\]]*)"$/;
 
@@ -39,16 +48,29 @@ export function createFormatError(logger: Logger) {
  * graphql-js repeats the offending variable value in its message (`Variable "$input" got invalid value <value>[ at
  * "<path>"]; <reason>`), which may hold an API key. Keep the variable, the path and the reason; drop the value.
  * The value may contain anything, "; " included, so the reason is recognised by its own text (`reason`: the message
- * of the error's originalError, which graphql-js appended); without it, only the variable is kept.
+ * of the error's originalError, which graphql-js appended); without it, only the variable is kept. Literals in the
+ * document that fail validation are echoed the same ways (`Expected value of type "X", found <literal>`, `String
+ * cannot represent a non string value: <literal>`, `Value "<literal>" does not exist in "E" enum.`, a syntax error's
+ * `Unexpected Name "<literal>"`): the literal goes, the rest stays.
  */
 export function withoutEchoedValue(message: string, reason?: string): string {
+  const reasonGiven = reason !== undefined && message.endsWith(`; ${reason}`);
+  const literalType = LITERAL_ERROR.exec(message)?.[1];
+  if (literalType) return `Expected value of type ${literalType}${reasonGiven ? `: ${safeReasonOf(reason)}` : "."}`;
   const variable = VARIABLE_ERROR.exec(message)?.[1];
-  if (!variable) return message;
-  if (reason === undefined || !message.endsWith(`; ${reason}`)) return `Variable "$${variable}" has an invalid value.`;
+  if (!variable) return message.startsWith("Syntax Error: ") ? message.replace(SYNTAX_TOKEN, "$1") : withoutValue(message);
+  if (!reasonGiven) return `Variable "$${variable}" has an invalid value.`;
   const path = VARIABLE_PATH_AT_END.exec(message.slice(0, message.length - reason.length - 2))?.[1];
-  // Reasons from scalars ("String cannot represent a non string value: <value>") also repeat the value.
-  const safeReason = reason.replace(/: .*$/s, ".").replace(/ (?:got|value) "[^"]*"/g, "");
+  const safeReason = safeReasonOf(reason);
   return `Variable "$${variable}" has an invalid value${path ? ` at "${path}"` : ""}${safeReason ? `: ${safeReason}` : "."}`;
+}
+
+/** Reasons from scalars ("String cannot represent a non string value: <value>", "Value is not a valid UUID: <value>") repeat the value. */
+const safeReasonOf = (reason: string): string => withoutValue(reason.replace(/: .*$/s, "."));
+
+/** A coercion message without the value it repeats; any other message as it is. */
+function withoutValue(message: string): string {
+  return message.replace(COERCION_REASON, "$1.").replace(QUOTED_VALUE, "").replace(ENUM_VALUE, "The value does not exist");
 }
 
 /** The message of the error a GraphQL error wraps (for a variable coercion error: the reason it appended). */

@@ -4,9 +4,12 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { PGlite } from "@electric-sql/pglite";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type DocumentNode, print } from "graphql";
 import { inject } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import type { Prisma } from "../../src/generated/prisma/client.js";
 import { createLogger } from "../../src/infra/logger.js";
 
 export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 7).toString("base64")}`;
@@ -24,12 +27,20 @@ export interface TestApp {
   logs: Array<Record<string, unknown>>;
   /** The SQL of every statement the service sent (filled only with `countQueries`). */
   queries: string[];
+  /** Runs raw SQL on the service's database as a transaction that may see every tenant (row-level security). */
+  asAllTenants<T>(work: (db: Prisma.TransactionClient) => Promise<T>): Promise<T>;
   // biome-ignore lint/suspicious/noExplicitAny: tests read response shapes freely; the assertions are the checks.
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
+  /** Sends a typed document from test/generated (see test/operations); data and variables are typed by it. */
+  run<Result, Variables>(
+    document: TypedDocumentNode<Result, Variables>,
+    variables: Variables,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<Result>>;
   stop(): Promise<void>;
 }
 
@@ -83,7 +94,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     url,
     logs,
     queries,
+    asAllTenants: (work) =>
+      app.database.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT set_config('app.tenant_id', '*', true)`;
+        return work(tx);
+      }),
     gql: (query, variables, headers) => postGraphQL(url, query, variables, headers),
+    run: (document, variables, headers) => postGraphQL(url, printed(document), variables as Record<string, unknown>, headers),
     stop: () => app.stop(),
   };
 }
@@ -101,6 +118,18 @@ export async function postGraphQL<T>(
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
   return { status: response.status, ...body };
+}
+
+const printedDocuments = new WeakMap<DocumentNode, string>();
+
+/** The query text of a generated document, printed once. */
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printedDocuments.set(document, text);
+  }
+  return text;
 }
 
 /** A fresh in-memory PGlite holding the migrated schema, or an empty one (~0.4 s instead of a 4 s cold start). */

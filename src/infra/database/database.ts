@@ -1,5 +1,6 @@
 // Opens the database: PostgreSQL through @prisma/adapter-pg when a URL is given, else embedded PGlite in
 // <dataDir>/pglite (data survives restarts). Pending migrations are applied before the client is handed out.
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -21,6 +22,8 @@ export interface Database {
   readonly kind: DatabaseKind;
   readonly prisma: PrismaClient;
   readonly migrations: MigrationResult;
+  /** "bypassed" when the database user ignores row-level security and cannot take the application role. */
+  readonly rowLevelSecurity: "enforced" | "bypassed";
   /** Resolves when the database answers a trivial query within `timeoutMs`; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   /** Connection pool use (PostgreSQL only). */
@@ -57,8 +60,10 @@ async function openPostgres(
   const session = new pg.Client({ connectionString: url, application_name: "provider-config-service:migrate" });
   await session.connect();
   let result: MigrationResult;
+  let security: RowLevelSecurity;
   try {
     result = await applyMigrations(pgSession(session), migrations, options.onMigrationApplied);
+    security = await rowLevelSecurityOf(pgSession(session));
   } finally {
     await session.end();
   }
@@ -71,13 +76,18 @@ async function openPostgres(
     // A database that is down must fail requests quickly (SERVICE_UNAVAILABLE), not queue them for long.
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
+    // Set at connection start-up, so a connection that cannot take the role fails instead of bypassing the policies.
+    ...(security.role ? { options: `-c role=${security.role}` } : {}),
   });
   pool.on("error", (error) => options.onPoolError?.(error));
-  const prisma = createClient(new PrismaPg(pool), options.onQuery);
+  // Named prepared statements: PostgreSQL parses and plans each distinct statement once per connection, not on
+  // every execution. The service sends a small fixed set of statements, so the per-connection cache stays small.
+  const prisma = createClient(new PrismaPg(pool, { statementNameGenerator: preparedStatementName }), options.onQuery);
   return {
     kind: "postgresql",
     prisma,
     migrations: result,
+    rowLevelSecurity: security.enforced ? "enforced" : "bypassed",
     ping: (timeoutMs) => ping(prisma, timeoutMs),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async close() {
@@ -91,11 +101,15 @@ async function openPGlite(options: DatabaseOptions, migrations: Awaited<ReturnTy
   const db = options.pglite ?? new PGlite(join(options.dataDir, "pglite"));
   await db.waitReady;
   const result = await applyMigrations(pgliteSession(db), migrations, options.onMigrationApplied);
+  // PGlite is one session, and its user is a superuser: take the application role for the rest of it.
+  const security = await rowLevelSecurityOf(pgliteSession(db));
+  if (security.role) await db.exec(`SET ROLE ${security.role}`);
   const prisma = createClient(new PrismaPGlite(db), options.onQuery);
   return {
     kind: "pglite",
     prisma,
     migrations: result,
+    rowLevelSecurity: security.enforced ? "enforced" : "bypassed",
     ping: (timeoutMs) => ping(prisma, timeoutMs),
     poolStats: () => undefined,
     async close() {
@@ -103,6 +117,42 @@ async function openPGlite(options: DatabaseOptions, migrations: Awaited<ReturnTy
       if (!db.closed) await db.close();
     },
   };
+}
+
+/** The role the migrations create for the service (prisma/migrations/*_row_level_security). */
+export const APPLICATION_ROLE = "pcs_app";
+
+interface RowLevelSecurity {
+  /** Whether the policies apply to the service's statements. */
+  enforced: boolean;
+  /** The role to take on every connection, when the login user itself would bypass the policies. */
+  role?: string;
+}
+
+/**
+ * Superusers and BYPASSRLS roles ignore row-level security. Such a login user (development's `postgres`, PGlite)
+ * works as the application role instead; any other user is subject to the policies itself (FORCE).
+ */
+async function rowLevelSecurityOf(session: MigrationSession): Promise<RowLevelSecurity> {
+  const [row] = await session.query<{ bypasses: boolean; can_assume: boolean }>(
+    `SELECT (r.rolsuper OR r.rolbypassrls) AS bypasses,
+       COALESCE((SELECT pg_has_role(current_user, a.oid, 'MEMBER') FROM pg_roles a WHERE a.rolname = $1 AND NOT a.rolbypassrls AND NOT a.rolsuper), false) AS can_assume
+     FROM pg_roles r WHERE r.rolname = current_user`,
+    [APPLICATION_ROLE],
+  );
+  if (!row?.bypasses) return { enforced: true };
+  return row.can_assume ? { enforced: true, role: APPLICATION_ROLE } : { enforced: false };
+}
+
+const statementNames = new Map<string, string>();
+
+function preparedStatementName(query: { sql: string }): string {
+  let name = statementNames.get(query.sql);
+  if (!name) {
+    name = `pcs_${createHash("sha1").update(query.sql).digest("hex").slice(0, 24)}`;
+    if (statementNames.size < 10_000) statementNames.set(query.sql, name);
+  }
+  return name;
 }
 
 function createClient(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void): PrismaClient {

@@ -1,4 +1,5 @@
 // Who is calling, and which tenants and scopes they hold (SPEC.md §6). Every service method checks this first.
+import type { TenantScope } from "../../domain/tenant-scope.js";
 import { AppError, ErrorCode } from "../../errors.js";
 
 export const Scope = {
@@ -19,9 +20,6 @@ export interface Caller {
 
 /** The caller of a service that runs without authentication (development only; announced at start-up). */
 export const ANONYMOUS_CALLER: Caller = { id: "anonymous", tenants: "*", scopes: new Set(ALL_SCOPES) };
-
-/** The tenants a repository query may touch: everything, or a fixed list. */
-export type TenantScope = { readonly all: true } | { readonly all: false; readonly tenantIds: readonly string[] };
 
 export const canAccessTenant = (caller: Caller, tenantId: string): boolean => caller.tenants === "*" || caller.tenants.has(tenantId);
 

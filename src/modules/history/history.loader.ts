@@ -1,7 +1,7 @@
 // Per-request batching of ProviderConfig.history: N configs in one response cost one query per distinct limit.
 import DataLoader from "dataloader";
 import type { CacheDependencies } from "../../infra/cache/dependencies.js";
-import type { Executor } from "../../infra/database/unit-of-work.js";
+import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { type Caller, tenantScope } from "../access/caller.js";
 import { type ConfigVersionRecord, toVersionRecord } from "./config-version.model.js";
 import type { HistoryRepository } from "./history.repository.js";
@@ -15,7 +15,7 @@ export type RecentVersionsLoader = DataLoader<RecentVersionsKey, ConfigVersionRe
 
 export function createRecentVersionsLoader(
   caller: Caller,
-  db: Executor,
+  unitOfWork: UnitOfWork,
   repository: HistoryRepository,
   dependencies: CacheDependencies,
 ): RecentVersionsLoader {
@@ -28,7 +28,9 @@ export function createRecentVersionsLoader(
       const found = new Map<string, ConfigVersionRecord[]>();
       await Promise.all(
         [...idsByLimit].map(async ([limit, ids]) => {
-          for (const snapshot of await repository.recentOf(db, [...ids], limit, tenantScope(caller))) {
+          const scope = tenantScope(caller);
+          const snapshots = await unitOfWork.read(scope, (db) => repository.recentOf(db, [...ids], limit, scope));
+          for (const snapshot of snapshots) {
             const cacheKey = `${snapshot.configId}|${limit}`;
             const list = found.get(cacheKey) ?? [];
             if (list.length === 0) found.set(cacheKey, list);

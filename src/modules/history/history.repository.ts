@@ -1,9 +1,9 @@
 // Reads of the append-only history. Snapshots are written by the provider-config repository, in the same
 // statement as the change they record.
 
+import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/unit-of-work.js";
-import type { TenantScope } from "../access/caller.js";
 import type { HistoryFilter, StoredSnapshot } from "./config-version.model.js";
 
 const COLUMNS = Prisma.raw(`seq, id, config_id AS "configId", tenant_id AS "tenantId", provider_type AS "providerType",

@@ -5,7 +5,7 @@ import { ProviderConfigType } from "../provider-config/provider-config.type.js";
 import type { ConfigVersionRecord } from "./config-version.model.js";
 import { ConfigHistoryPageType, ConfigVersionType } from "./config-version.type.js";
 import { ConfigHistoryArgs, DEFAULT_CONFIG_HISTORY_LIMIT, DEFAULT_HISTORY_PAGE_LIMIT, RollbackProviderConfigArgs } from "./history.args.js";
-import { checkHistoryLimit, type HistoryPage, type HistoryService } from "./history.service.js";
+import type { HistoryPage, HistoryService } from "./history.service.js";
 import type { RollbackService } from "./rollback.service.js";
 
 @Resolver(() => ProviderConfigType)
@@ -42,8 +42,6 @@ export class HistoryResolver {
     @Arg("limit", () => Int, { nullable: true, defaultValue: DEFAULT_CONFIG_HISTORY_LIMIT }) limit: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ConfigVersionRecord[]> {
-    const effective = limit ?? DEFAULT_CONFIG_HISTORY_LIMIT;
-    checkHistoryLimit(effective);
-    return ctx.loaders.history.load({ configId: config.id, limit: effective });
+    return this.historyService.recent(ctx.caller, ctx.loaders.history, config.id, limit ?? DEFAULT_CONFIG_HISTORY_LIMIT);
   }
 }

@@ -35,14 +35,14 @@ export class RollbackService {
       checkChangeReason(problems, changeReason);
     });
     const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
-    const { config, changed } = await this.deps.unitOfWork.write(async (db, { locked }) => {
+    const { config, changed } = await this.deps.unitOfWork.write(tenantScope(caller), async (db) => {
       const target = await this.deps.history.findVersion(db, configId, version, tenantScope(caller));
       if (!target) throw await this.notFound(db, caller, configId, version);
       assertTenantAccess(caller, target.tenantId, Scope.CONFIG_WRITE);
       if (target.changeType === ChangeType.DELETED) {
         throw badInput("version", `Invalid input. version: ${version} records the deletion; roll back to a version before it.`);
       }
-      const current = await this.deps.configs.findById(db, configId, tenantScope(caller), { lock: locked });
+      const current = await this.deps.configs.findById(db, configId, tenantScope(caller), { lock: true });
       const state = this.restoredState(target, current);
       if (current) {
         if (sameState(current, state)) return { config: current, changed: false };
@@ -71,6 +71,8 @@ export class RollbackService {
     audit: ChangeAudit,
   ): Promise<{ config: StoredConfig; changed: boolean } | LostRace> {
     const occupant = await this.deps.configs.findByKey(db, target);
+    // A concurrent rollback brought this very config back after our read: start again from the restored config.
+    if (occupant?.id === target.configId) return LOST_RACE;
     if (occupant) {
       throw conflict(
         `Config '${target.configId}' was deleted and ${target.providerType}/${target.providerName} of tenant '${target.tenantId}' now belongs to config '${occupant.id}'; roll that one back instead, or delete it first.`,

@@ -1,15 +1,19 @@
 // Per-request DataLoaders for config reads, bound to the caller's tenants: many aliased fields or nested
 // lookups in one request become one batched read each.
 import DataLoader from "dataloader";
+import { AppError, ErrorCode } from "../../errors.js";
 import type { CacheDependencies } from "../../infra/cache/dependencies.js";
-import type { Executor } from "../../infra/database/unit-of-work.js";
-import { type Caller, tenantScope } from "../access/caller.js";
+import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
+import { type Caller, canAccessTenant, tenantScope } from "../access/caller.js";
 import { type ProviderConfigRecord, toRecord } from "./provider-config.model.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
 import type { TenantConfigSource } from "./provider-config.source.js";
 
 export interface ConfigLoaders {
-  /** Every config of a tenant, sorted. The caller's access to the tenant is checked by the service first. */
+  /**
+   * Every config of a tenant, sorted. The service checks the caller's access (and scope) first; the loader refuses
+   * a tenant the caller has no access to as well, so that a path that forgot the check still cannot cross tenants.
+   */
   byTenant: DataLoader<string, ProviderConfigRecord[]>;
   /** A config by id; null when it does not exist or belongs to a tenant the caller cannot see. */
   byId: DataLoader<string, ProviderConfigRecord | null>;
@@ -17,20 +21,29 @@ export interface ConfigLoaders {
 
 export function createConfigLoaders(
   caller: Caller,
-  db: Executor,
+  unitOfWork: UnitOfWork,
   repository: ProviderConfigRepository,
   source: TenantConfigSource,
   dependencies: CacheDependencies,
 ): ConfigLoaders {
   return {
-    byTenant: new DataLoader(async (tenantIds) => {
-      const byTenant = await source.load(tenantIds, dependencies);
-      return tenantIds.map((tenantId) => byTenant.get(tenantId) ?? []);
+    byTenant: new DataLoader<string, ProviderConfigRecord[]>(async (tenantIds) => {
+      const byTenant = await source.load(
+        tenantIds.filter((tenantId) => canAccessTenant(caller, tenantId)),
+        dependencies,
+      );
+      return tenantIds.map((tenantId) =>
+        canAccessTenant(caller, tenantId)
+          ? (byTenant.get(tenantId) ?? [])
+          : new AppError(ErrorCode.FORBIDDEN, `You have no access to tenant '${tenantId}'.`, "tenantId"),
+      );
     }),
     byId: new DataLoader(async (ids) => {
       // Read by id straight from the database: a response holding it is never cached whole.
       dependencies.markUncacheable();
-      const found = new Map((await repository.findByIds(db, ids, tenantScope(caller))).map((config) => [config.id, toRecord(config)]));
+      const scope = tenantScope(caller);
+      const configs = await unitOfWork.read(scope, (db) => repository.findByIds(db, ids, scope));
+      const found = new Map(configs.map((config) => [config.id, toRecord(config)]));
       return ids.map((id) => found.get(id) ?? null);
     }),
   };

@@ -2,7 +2,7 @@
 // credentials. List reads go through the request's DataLoaders (and so through the cache); credentials never do.
 import type { ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { checkTenantId, validate } from "../../domain/validation.js";
-import type { Executor } from "../../infra/database/unit-of-work.js";
+import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import type { ConfigLoaders } from "./provider-config.loaders.js";
 import type { CredentialsRecord, ProviderConfigRecord } from "./provider-config.model.js";
@@ -17,7 +17,7 @@ export interface ConfigListFilter {
 
 export class ProviderConfigQueries {
   constructor(
-    private readonly db: Executor,
+    private readonly unitOfWork: UnitOfWork,
     private readonly repository: ProviderConfigRepository,
     private readonly sealer: CredentialSealer,
   ) {}
@@ -52,7 +52,8 @@ export class ProviderConfigQueries {
 
   /** Decrypted credentials; needs `secrets:read` for the config's tenant. Read from the database, never cached. */
   async credentials(caller: Caller, configId: string): Promise<CredentialsRecord> {
-    const config = await this.repository.findById(this.db, configId, tenantScope(caller));
+    const scope = tenantScope(caller);
+    const config = await this.unitOfWork.read(scope, (db) => this.repository.findById(db, configId, scope));
     if (!config) throw notFoundConfig(configId);
     assertTenantAccess(caller, config.tenantId, Scope.SECRETS_READ);
     return {

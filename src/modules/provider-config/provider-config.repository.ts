@@ -4,9 +4,9 @@
 
 import type { ProviderType } from "../../domain/provider.js";
 import { ChangeType } from "../../domain/provider.js";
+import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { type Executor, LOST_RACE, type LostRace } from "../../infra/database/unit-of-work.js";
-import type { TenantScope } from "../access/caller.js";
 import type { ChangeAudit, ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
 
 const COLUMNS = Prisma.raw(`id, tenant_id AS "tenantId", provider_type AS "providerType", provider_name AS "providerName",

@@ -2,6 +2,7 @@
 // history snapshot are stored together or not at all; listeners (the cache) hear of a change only after commit.
 import { randomUUID } from "node:crypto";
 import type { ProviderType } from "../../domain/provider.js";
+import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkChangeReason, checkTenantId, validate } from "../../domain/validation.js";
 import { type Executor, LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
@@ -36,8 +37,8 @@ export class ProviderConfigService {
     const { patch, expectedVersion, changeReason } = validateUpsert(input);
     assertTenantAccess(caller, input.tenantId, Scope.CONFIG_WRITE);
     const audit = { changedBy: caller.id, changeReason };
-    const { config, changed } = await this.deps.unitOfWork.write(async (db, { locked }) => {
-      const current = await this.deps.repository.findByKey(db, patch, { lock: locked });
+    const { config, changed } = await this.deps.unitOfWork.write(onlyTenants(patch.tenantId), async (db) => {
+      const current = await this.deps.repository.findByKey(db, patch, { lock: true });
       return this.apply(db, current, patch, audit, expectedVersion, "input.");
     });
     if (changed) await this.deps.listener.configsChanged(patch.tenantId, [patch.providerType]);
@@ -54,7 +55,7 @@ export class ProviderConfigService {
     const patches = validateBatch(tenantId, inputs, changeReason);
     assertTenantAccess(caller, tenantId, Scope.CONFIG_WRITE);
     const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
-    const results = await this.deps.unitOfWork.transaction(async (db) => {
+    const results = await this.deps.unitOfWork.write(onlyTenants(tenantId), async (db) => {
       const locked = await this.deps.repository.lockByKeys(db, tenantId, patches);
       const byKey = new Map(locked.map((config) => [`${config.providerType}/${config.providerName}`, config]));
       const written = new Map<ConfigPatch, { config: StoredConfig; changed: boolean }>();
@@ -81,8 +82,8 @@ export class ProviderConfigService {
   async delete(caller: Caller, id: string, expectedVersion?: number | null, changeReason?: string | null): Promise<DeletedConfig> {
     validate((problems) => checkChangeReason(problems, changeReason));
     const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
-    const deleted = await this.deps.unitOfWork.write(async (db, { locked }) => {
-      const current = await this.deps.repository.findById(db, id, tenantScope(caller), { lock: locked });
+    const deleted = await this.deps.unitOfWork.write(tenantScope(caller), async (db) => {
+      const current = await this.deps.repository.findById(db, id, tenantScope(caller), { lock: true });
       if (!current) throw notFoundConfig(id);
       assertTenantAccess(caller, current.tenantId, Scope.CONFIG_WRITE);
       checkExpectedVersion(current, expectedVersion ?? undefined, "expectedVersion");
@@ -102,7 +103,9 @@ export class ProviderConfigService {
     assertTenantAccess(caller, tenantId, Scope.CONFIG_WRITE);
     const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
     // One statement; run through the unit of work so that a deadlock with a concurrent batch is retried.
-    const deleted = await this.deps.unitOfWork.write((db) => this.deps.repository.deleteAllOfTenant(db, tenantId, audit));
+    const deleted = await this.deps.unitOfWork.write(onlyTenants(tenantId), (db) =>
+      this.deps.repository.deleteAllOfTenant(db, tenantId, audit),
+    );
     if (deleted.length > 0) await this.deps.listener.configsChanged(tenantId, [...new Set(deleted.map((row) => row.providerType))]);
     return deleted.length;
   }

@@ -1,9 +1,11 @@
 // Where reads of a tenant's configs come from. The database source is the truth; the cached source wraps it
 // (same interface), and a per-request DataLoader batches either, so one request costs one cache round trip
 // and at most one database round trip however many tenants it reads.
+
+import { onlyTenants } from "../../domain/tenant-scope.js";
 import type { CacheDependencies } from "../../infra/cache/dependencies.js";
 import type { GenerationalCache } from "../../infra/cache/generational-cache.js";
-import type { Executor } from "../../infra/database/unit-of-work.js";
+import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { type ProviderConfigRecord, toRecord } from "./provider-config.model.js";
 import { sortConfigs } from "./provider-config.order.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
@@ -19,14 +21,15 @@ export interface TenantConfigSource {
 
 export class DatabaseTenantConfigSource implements TenantConfigSource {
   constructor(
-    private readonly db: Executor,
+    private readonly unitOfWork: UnitOfWork,
     private readonly repository: ProviderConfigRepository,
   ) {}
 
   async load(tenantIds: readonly string[], dependencies?: CacheDependencies): Promise<Map<string, ProviderConfigRecord[]>> {
     dependencies?.markUncacheable();
     const byTenant = new Map<string, ProviderConfigRecord[]>(tenantIds.map((id) => [id, []]));
-    for (const config of await this.repository.listByTenants(this.db, tenantIds)) byTenant.get(config.tenantId)?.push(toRecord(config));
+    const configs = await this.unitOfWork.read(onlyTenants(...tenantIds), (db) => this.repository.listByTenants(db, tenantIds));
+    for (const config of configs) byTenant.get(config.tenantId)?.push(toRecord(config));
     for (const [tenantId, configs] of byTenant) byTenant.set(tenantId, sortConfigs(configs));
     return byTenant;
   }

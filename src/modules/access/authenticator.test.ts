@@ -1,0 +1,60 @@
+// The authenticator on its own: claims → Caller, the verified-token memory and its bounds, open mode.
+import { describe, expect, test } from "vitest";
+import { mintToken, TEST_JWT_SECRET } from "../../../test/support/tokens.js";
+import { AppError } from "../../errors.js";
+import { callerOf, createAuthenticator } from "./authenticator.js";
+import { ANONYMOUS_CALLER } from "./caller.js";
+
+describe("callerOf", () => {
+  test("keeps the known scopes only, and the tenants as a set", () => {
+    const caller = callerOf({ sub: "svc", tenants: ["acme", "globex"], scope: "openid config:read  secrets:read admin" });
+    expect(caller).toEqual({ id: "svc", tenants: new Set(["acme", "globex"]), scopes: new Set(["config:read", "secrets:read"]) });
+  });
+
+  test('["*"] is every tenant; no scope claim is no scope', () => {
+    expect(callerOf({ sub: "ops", tenants: ["*"] })).toEqual({ id: "ops", tenants: "*", scopes: new Set() });
+  });
+
+  test.each([
+    [{ tenants: [] }, "'sub'"],
+    [{ sub: "  ", tenants: [] }, "'sub'"],
+    [{ sub: "x", tenants: "acme" }, "'tenants'"],
+    [{ sub: "x", tenants: ["acme", "*"] }, "'tenants'"],
+    [{ sub: "x", tenants: Array.from({ length: 1001 }, (_, i) => `t${i}`) }, "'tenants'"],
+    [{ sub: "x", tenants: [], scope: 7 }, "'scope'"],
+  ])("%j is refused (%s)", (claims, claim) => {
+    expect(() => callerOf(claims)).toThrow(AppError);
+    expect(() => callerOf(claims)).toThrow(claim);
+  });
+});
+
+describe("createAuthenticator", () => {
+  test("without configuration every request is anonymous, whatever it sends", async () => {
+    const open = createAuthenticator({});
+    expect(open.required).toBe(false);
+    expect(await open.authenticate(undefined)).toBe(ANONYMOUS_CALLER);
+    expect(await open.authenticate("Bearer whatever")).toBe(ANONYMOUS_CALLER);
+  });
+
+  test("a verified token is remembered (the same caller object), but never past its exp", async () => {
+    const authenticator = createAuthenticator({ jwtSecret: TEST_JWT_SECRET });
+    const lasting = `Bearer ${await mintToken({ sub: "a", tenants: [] })}`;
+    expect(await authenticator.authenticate(lasting)).toBe(await authenticator.authenticate(lasting));
+    const expiring = `Bearer ${await mintToken({ sub: "b", tenants: [] }, { expiresIn: 1 })}`;
+    const first = await authenticator.authenticate(expiring);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Verified again (jose allows 30 s of clock skew), so a new object.
+    expect(await authenticator.authenticate(expiring)).not.toBe(first);
+  });
+
+  test("a refused token's message never contains the token", async () => {
+    const authenticator = createAuthenticator({ jwtSecret: TEST_JWT_SECRET });
+    const token = await mintToken({ sub: "a", tenants: "acme" });
+    for (const header of [`Bearer ${token}`, `Bearer ${token}x`, `Bearer ${token.split(".").slice(0, 2).join(".")}.`, token]) {
+      const error = await authenticator.authenticate(header).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("UNAUTHENTICATED");
+      expect((error as AppError).message).not.toContain(token.split(".")[1]);
+    }
+  });
+});

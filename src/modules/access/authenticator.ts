@@ -1,0 +1,153 @@
+// Who is calling (SPEC.md §6): verifies `Authorization: Bearer <JWT>` with jose and turns its claims into a Caller.
+// HS256 tokens are checked against AUTH_JWT_SECRET; RS256/ES256 tokens against the identity provider's keys at
+// AUTH_JWKS_URL (fetched by jose, cached, refetched when an unknown `kid` shows up). Each verifier pins its own
+// algorithms, so a token can never pick its verification method: an HS256 token signed with a public key as the
+// HMAC secret fails, and `alg: none` fails everywhere. `exp` is required: a token that never expires would be a
+// password nobody can change. Without any auth configuration (refused in production by config.ts) every request
+// is the anonymous caller.
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { LRUCache } from "lru-cache";
+import { checkTenantId, Problems } from "../../domain/validation.js";
+import { AppError, ErrorCode } from "../../errors.js";
+import { ALL_SCOPES, ANONYMOUS_CALLER, type Caller, type Scope } from "./caller.js";
+
+export interface AuthConfig {
+  jwtSecret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface Authenticator {
+  /** False in open mode: every request is the anonymous caller. */
+  readonly required: boolean;
+  /**
+   * The caller of a request with this Authorization header. Throws an AppError: UNAUTHENTICATED for a missing or
+   * invalid token, SERVICE_UNAVAILABLE when the identity provider's keys cannot be fetched. No message repeats
+   * the token.
+   */
+  authenticate(authorization: string | undefined): Promise<Caller>;
+}
+
+export const HS_ALGORITHMS = ["HS256"];
+export const JWKS_ALGORITHMS = ["RS256", "ES256"];
+/** Verified tokens are remembered this long at most (and never past their `exp`). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/** Longer tokens are refused before any parsing (real ones are well under 2 KB). */
+const MAX_TOKEN_LENGTH = 8192;
+const MAX_SUB_LENGTH = 255;
+const MAX_TENANTS = 1000;
+const CLOCK_TOLERANCE_SECONDS = 30;
+const BEARER = /^Bearer +(\S+) *$/i;
+const KNOWN_SCOPES: ReadonlySet<string> = new Set(ALL_SCOPES);
+
+const unauthenticated = (message: string): AppError => new AppError(ErrorCode.UNAUTHENTICATED, message);
+
+export function createAuthenticator(config: AuthConfig): Authenticator {
+  if (!config.jwtSecret && !config.jwksUrl) return { required: false, authenticate: async () => ANONYMOUS_CALLER };
+  return new JwtAuthenticator(config);
+}
+
+class JwtAuthenticator implements Authenticator {
+  readonly required = true;
+  private readonly secret?: Uint8Array;
+  private readonly jwks?: JWTVerifyGetKey;
+  private readonly verified = new LRUCache<string, Caller>({ max: VERIFIED_TOKEN_CACHE_SIZE });
+
+  constructor(private readonly config: AuthConfig) {
+    if (config.jwtSecret) this.secret = new TextEncoder().encode(config.jwtSecret);
+    // jose caches the key set for 10 minutes and refetches at most every 30 s when a token names an unknown kid.
+    if (config.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000 });
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Caller> {
+    if (!authorization) throw unauthenticated("Authentication required: send 'Authorization: Bearer <token>'.");
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token || token.length > MAX_TOKEN_LENGTH) throw unauthenticated("The Authorization header must be 'Bearer <token>'.");
+    const known = this.verified.get(token);
+    if (known) return known;
+    const payload = await this.verify(token);
+    const caller = callerOf(payload);
+    const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, (payload.exp as number) * 1000 - Date.now());
+    if (ttl > 0) this.verified.set(token, caller, { ttl });
+    return caller;
+  }
+
+  private async verify(token: string): Promise<JWTPayload> {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthenticated("The bearer token is not a valid JWT.");
+    }
+    const options = {
+      issuer: this.config.issuer,
+      audience: this.config.audience,
+      requiredClaims: ["exp"],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    };
+    try {
+      // The header only chooses which verifier runs; each one accepts its own algorithms and nothing else.
+      if (this.secret && (alg === "HS256" || !this.jwks)) {
+        return (await jwtVerify(token, this.secret, { ...options, algorithms: HS_ALGORITHMS })).payload;
+      }
+      return (await jwtVerify(token, this.jwks as JWTVerifyGetKey, { ...options, algorithms: JWKS_ALGORITHMS })).payload;
+    } catch (error) {
+      throw verificationError(error);
+    }
+  }
+}
+
+/** jose's error codes, in words that name the problem but never the token or its claims' values. */
+function verificationError(error: unknown): AppError {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case "ERR_JWT_EXPIRED":
+      return unauthenticated("The bearer token has expired.");
+    case "ERR_JWT_CLAIM_VALIDATION_FAILED": {
+      const claim = (error as { claim?: unknown }).claim;
+      return unauthenticated(`The bearer token's '${typeof claim === "string" ? claim : "claims"}' claim is missing or not accepted.`);
+    }
+    case "ERR_JOSE_ALG_NOT_ALLOWED":
+    case "ERR_JOSE_NOT_SUPPORTED":
+      return unauthenticated("The bearer token's signing algorithm is not accepted.");
+    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
+    case "ERR_JWKS_NO_MATCHING_KEY":
+    case "ERR_JWKS_MULTIPLE_MATCHING_KEYS":
+      return unauthenticated("The bearer token's signature is not valid.");
+    case "ERR_JWS_INVALID":
+    case "ERR_JWT_INVALID":
+    case "ERR_JWK_INVALID":
+      return unauthenticated("The bearer token is not a valid JWT.");
+    default:
+      // The key set could not be fetched or read (timeout, network, non-200, bad JSON): not the caller's fault.
+      return new AppError(ErrorCode.SERVICE_UNAVAILABLE, "The identity provider's signing keys are unavailable; try again shortly.");
+  }
+}
+
+/** `sub` → id, `tenants` → tenants, `scope` → the known scopes it lists. Anything malformed → UNAUTHENTICATED. */
+export function callerOf(payload: JWTPayload): Caller {
+  const { sub, tenants, scope } = payload as { sub?: unknown; tenants?: unknown; scope?: unknown };
+  if (typeof sub !== "string" || sub.trim() === "" || sub.length > MAX_SUB_LENGTH) {
+    throw unauthenticated(`The bearer token's 'sub' claim must be a non-empty string of at most ${MAX_SUB_LENGTH} characters.`);
+  }
+  if (scope !== undefined && typeof scope !== "string") {
+    throw unauthenticated("The bearer token's 'scope' claim must be a space-separated string.");
+  }
+  const scopes = new Set((scope ?? "").split(" ").filter((name): name is Scope => KNOWN_SCOPES.has(name)));
+  return { id: sub, tenants: tenantsOf(tenants), scopes };
+}
+
+function tenantsOf(claim: unknown): Caller["tenants"] {
+  const malformed = unauthenticated(`The bearer token's 'tenants' claim must be an array of at most ${MAX_TENANTS} tenant ids, or ["*"].`);
+  if (!Array.isArray(claim) || claim.length > MAX_TENANTS) throw malformed;
+  if (claim.length === 1 && claim[0] === "*") return "*";
+  const problems = new Problems();
+  for (const tenantId of claim) {
+    if (typeof tenantId !== "string") throw malformed;
+    checkTenantId(problems, tenantId);
+  }
+  if (!problems.empty) throw malformed;
+  return new Set(claim as string[]);
+}

@@ -1,0 +1,105 @@
+// Row-level security (SPEC.md §6): the database keeps tenants apart by itself. A statement without the tenant
+// setting sees nothing, a transaction sees only its tenants, a repository bug cannot cross tenants, and a pooled
+// connection never carries one request's tenants into the next.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { ALL_TENANTS, onlyTenants } from "../src/domain/tenant-scope.js";
+import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
+import { ProviderConfigRepository } from "../src/modules/provider-config/provider-config.repository.js";
+import { hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.js";
+
+const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { id } }`;
+
+async function seed(t: TestApp, tenantId: string): Promise<string> {
+  const response = await t.gql(UPSERT, { input: { tenantId, providerType: "MAP", providerName: "openstreetmap" } });
+  return response.data?.upsertProviderConfig.id;
+}
+
+describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
+  let t: TestApp;
+  const a = tenant("rls-a");
+  const b = tenant("rls-b");
+  let idOfB: string;
+
+  beforeAll(async () => {
+    if (database === "postgresql" && !hasPostgres()) return;
+    // One pooled connection, so that every request reuses the previous request's connection.
+    t = await startTestApp({ database, env: { DATABASE_POOL_MAX: "1" } });
+    await seed(t, a);
+    idOfB = await seed(t, b);
+  });
+  afterAll(() => t?.stop());
+
+  test.skipIf(database === "postgresql" && !hasPostgres())("is enforced, through the application role", async () => {
+    expect(t.app.database.rowLevelSecurity).toBe("enforced");
+    const [row] = await t.app.database.prisma.$queryRaw<Array<{ role: string }>>`SELECT current_user AS role`;
+    expect(row?.role).toBe("pcs_app");
+  });
+
+  test.skipIf(database === "postgresql" && !hasPostgres())(
+    "a statement outside a tenant transaction sees no rows, after requests reused the connection",
+    async () => {
+      await t.gql(`query($t: String!) { providerConfigs(tenantId: $t) { id } }`, { t: a });
+      const [setting] = await t.app.database.prisma.$queryRaw<
+        Array<{ value: string | null }>
+      >`SELECT current_setting('app.tenant_id', true) AS value`;
+      expect(setting?.value ?? "").toBe("");
+      const [count] = await t.app.database.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM provider_configs`;
+      expect(count?.n).toBe(0);
+      const [versions] = await t.app.database.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM config_versions`;
+      expect(versions?.n).toBe(0);
+    },
+  );
+
+  test.skipIf(database === "postgresql" && !hasPostgres())("a transaction sees only its tenants, whatever the query asks for", async () => {
+    const unitOfWork = new UnitOfWork(t.app.database.prisma);
+    const repository = new ProviderConfigRepository();
+    // A repository call that forgot its tenant filter (scope "all") still cannot read tenant B as tenant A.
+    expect(await unitOfWork.read(onlyTenants(a), (db) => repository.findById(db, idOfB, ALL_TENANTS))).toBeNull();
+    expect(await unitOfWork.read(onlyTenants(b), (db) => repository.findById(db, idOfB, ALL_TENANTS))).not.toBeNull();
+    const visible = await unitOfWork.read(onlyTenants(a), (db) => repository.listByTenants(db, [a, b]));
+    expect(new Set(visible.map((config) => config.tenantId))).toEqual(new Set([a]));
+    expect(await unitOfWork.read(onlyTenants(), (db) => repository.listByTenants(db, [a, b]))).toEqual([]);
+  });
+
+  test.skipIf(database === "postgresql" && !hasPostgres())("a transaction cannot write another tenant's rows", async () => {
+    const write = t.app.database.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT set_config('app.tenant_id', ${a}, true)`;
+      await tx.$executeRaw`INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data, version, created_at, updated_at)
+        VALUES (gen_random_uuid(), ${b}, 'SMS', 'twilio', 'PRIMARY', false, '{}', 1, now(), now())`;
+    });
+    await expect(write).rejects.toThrow(/row-level security/);
+    const updated = await t.app.database.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT set_config('app.tenant_id', ${a}, true)`;
+      return tx.$executeRaw`UPDATE provider_configs SET enabled = false WHERE id = ${idOfB}::uuid`;
+    });
+    expect(updated).toBe(0);
+  });
+});
+
+describe.skipIf(!hasPostgres())("a direct connection as the application role", () => {
+  let client: pg.Client;
+  beforeAll(async () => {
+    const t = await startTestApp();
+    await seed(t, tenant("rls-direct"));
+    await t.stop();
+    client = new pg.Client({ connectionString: inject("databaseUrl") as string, options: "-c role=pcs_app" });
+    await client.connect();
+  });
+  afterAll(() => client?.end());
+
+  test("sees no rows without the tenant setting", async () => {
+    expect((await client.query("SELECT count(*)::int AS n FROM provider_configs")).rows[0].n).toBe(0);
+    expect((await client.query("SELECT count(*)::int AS n FROM config_versions")).rows[0].n).toBe(0);
+    await client.query("BEGIN");
+    await client.query("SELECT set_config('app.tenant_id', '*', true)");
+    expect((await client.query("SELECT count(*)::int AS n FROM provider_configs")).rows[0].n).toBeGreaterThan(0);
+    await client.query("COMMIT");
+    expect((await client.query("SELECT count(*)::int AS n FROM provider_configs")).rows[0].n).toBe(0);
+  });
+
+  test("cannot read the migrations table or change the schema", async () => {
+    await expect(client.query(`SELECT count(*) FROM "_prisma_migrations"`)).rejects.toThrow(/permission denied/);
+    await expect(client.query("ALTER TABLE provider_configs DISABLE ROW LEVEL SECURITY")).rejects.toThrow(/must be owner/);
+  });
+});
