@@ -22,7 +22,7 @@ import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
 import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
 import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
 import { CacheableOperations } from "./graphql/response-cache/cacheable-operation.js";
-import { responseCacheMiddleware, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
+import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import { CacheDependencies } from "./infra/cache/dependencies.js";
 import type { CacheEvents, GenerationalCache } from "./infra/cache/generational-cache.js";
@@ -34,6 +34,7 @@ import { SecretBox } from "./infra/crypto/secret-box.js";
 import { type Database, openDatabase } from "./infra/database/database.js";
 import { UnitOfWork } from "./infra/database/unit-of-work.js";
 import { createGraphiQLRouter } from "./infra/http/graphiql.js";
+import { graphqlFront } from "./infra/http/graphql-front.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { Metrics } from "./infra/metrics.js";
@@ -96,7 +97,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     dataDir: config.dataDir,
     poolMax: config.database.poolMax,
     pglite: options.pglite,
-    onQuery: options.onQuery,
     onMigrationApplied: (name) => logger.info({ migration: name }, "migration applied"),
     onPoolError: (error) => logger.warn({ err: { message: error.message } }, "idle database connection failed"),
   });
@@ -113,7 +113,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 
   const redis = config.redis.url ? createRedisClient(config.redis.url, logger) : undefined;
   const catalog = loadCatalog();
-  const unitOfWork = new UnitOfWork(database.prisma);
+  const unitOfWork = new UnitOfWork(database.adapter, options.onQuery);
   const configRepository = new ProviderConfigRepository();
   const historyRepository = new HistoryRepository();
   const cacheEvents: CacheEvents = {
@@ -208,8 +208,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // One authenticator for the context and the whole-response cache: a cache hit needs the same valid token.
   const authenticator = createAuthenticator(config.auth);
   const recordRejected = createRejectedRequestRecorder(metrics, logger);
-  httpServer.on(
-    "request",
+  const front = graphqlFront(
     createHttpApp({
       apollo,
       createContext: async (request, response) => {
@@ -218,20 +217,21 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         const caller = await requestCaller(authenticator, request, (code) =>
           recordRejected(requestId, code, performance.now() - startedAt),
         );
-        return createContext(caller, requestId, response.locals.responseCacheKey as string | undefined);
+        return createContext(caller, requestId, responseCacheKeyOf(request));
       },
-      responseCache: responseCacheMiddleware({
-        cache,
-        operations: new CacheableOperations(),
-        schemaId: createHash("sha256").update(printSchema(schema)).digest("base64url").slice(0, 16),
-        callerOf: (request) => cacheableCaller(authenticator, request),
-        onHit: createResponseCacheHitRecorder(metrics, logger),
-      }),
       readiness,
       metrics,
       graphiql: config.graphiql ? createGraphiQLRouter({ authHeader: authenticator.required }) : undefined,
     }),
+    responseCacheFastPath({
+      cache,
+      operations: new CacheableOperations(),
+      schemaId: createHash("sha256").update(printSchema(schema)).digest("base64url").slice(0, 16),
+      callerOf: (request) => cacheableCaller(authenticator, request),
+      onHit: createResponseCacheHitRecorder(metrics, logger),
+    }),
   );
+  httpServer.on("request", front);
 
   if (!authenticator.required) {
     logger.warn(

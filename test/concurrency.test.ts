@@ -1,7 +1,9 @@
 // Concurrent writes over real HTTP against the real PostgreSQL (SPEC.md §3): writes to one config are serialized,
 // no write is lost, versions stay contiguous and (configId, version) unique, and a writer that loses a race gets a
 // SPEC error code (CONFLICT / NOT_FOUND), never an internal error.
+
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Prisma } from "../src/generated/prisma/client.js";
 import { codeOf, type GraphQLResponse, startTestApp, type TestApp, tenant } from "./support/app.js";
 
 let t: TestApp;
@@ -40,14 +42,14 @@ interface Snapshot {
 
 /** Every snapshot of the tenant, read from the table itself, oldest version first per config. */
 function snapshots(tenantId: string): Promise<Snapshot[]> {
-  return t.asAllTenants(
-    (db) => db.$queryRaw<Snapshot[]>`SELECT config_id::text AS "configId", version, change_type::text AS "changeType",
-    config_data AS "configData" FROM config_versions WHERE tenant_id = ${tenantId} ORDER BY config_id, version, seq`,
+  return t.asAllTenants((db) =>
+    db.query<Snapshot>(Prisma.sql`SELECT config_id::text AS "configId", version, change_type::text AS "changeType",
+    config_data AS "configData" FROM config_versions WHERE tenant_id = ${tenantId} ORDER BY config_id, version, seq`),
   );
 }
 
 async function configRows(tenantId: string): Promise<Array<{ id: string; version: number }>> {
-  return t.asAllTenants((db) => db.$queryRaw`SELECT id::text, version FROM provider_configs WHERE tenant_id = ${tenantId}`);
+  return t.asAllTenants((db) => db.query(Prisma.sql`SELECT id::text, version FROM provider_configs WHERE tenant_id = ${tenantId}`));
 }
 
 const oneTo = (last: number): number[] => Array.from({ length: last }, (_, index) => index + 1);

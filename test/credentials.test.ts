@@ -2,6 +2,7 @@
 // returned in plaintext only by providerCredentials, and never echoed in another response, an error or a log line.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Prisma } from "../src/generated/prisma/client.js";
 import { codeOf, startTestApp, type TestApp, tenant } from "./support/app.js";
 
 let t: TestApp;
@@ -26,17 +27,17 @@ interface Sealed {
 }
 
 async function storedConfig(id: string): Promise<Sealed> {
-  const rows = await t.asAllTenants(
-    (db) => db.$queryRaw<Sealed[]>`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
-    FROM provider_configs WHERE id = ${id}::uuid`,
+  const rows = await t.asAllTenants((db) =>
+    db.query<Sealed>(Prisma.sql`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
+    FROM provider_configs WHERE id = ${id}::uuid`),
   );
   return rows[0] as Sealed;
 }
 
 async function storedSnapshots(id: string): Promise<Sealed[]> {
-  return t.asAllTenants(
-    (db) => db.$queryRaw<Sealed[]>`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
-    FROM config_versions WHERE config_id = ${id}::uuid ORDER BY version`,
+  return t.asAllTenants((db) =>
+    db.query<Sealed>(Prisma.sql`SELECT api_key AS "apiKey", api_secret AS "apiSecret"
+    FROM config_versions WHERE config_id = ${id}::uuid ORDER BY version`),
   );
 }
 
@@ -93,7 +94,9 @@ describe("at rest", () => {
     const a = await createWithCredentials(tenantId, "stripe");
     const b = await createWithCredentials(tenantId, "paypal");
     const sealedA = (await storedConfig(a.id)).apiKey;
-    await t.asAllTenants((db) => db.$executeRaw`UPDATE provider_configs SET api_key = ${sealedA} WHERE id = ${b.id}::uuid`);
+    await t.asAllTenants((db) =>
+      db.query(Prisma.sql`UPDATE provider_configs SET api_key = ${sealedA} WHERE id = ${b.id}::uuid RETURNING 1`),
+    );
 
     const response = await t.gql(CREDENTIALS, { id: b.id });
     expect(codeOf(response)).toBe("INTERNAL_SERVER_ERROR");

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { buildSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Prisma } from "../src/generated/prisma/client.js";
 import { codeOf, type GraphQLResponse, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { type FakeProviderServer, startFakeProvider } from "./support/fake-provider.js";
 import { bearer, TEST_JWT_SECRET, tokenFor } from "./support/tokens.js";
@@ -97,14 +98,13 @@ async function stateOfB() {
         .providerCredentials,
     );
   }
-  const rows = await t.app.database.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT set_config('app.tenant_id', '*', true)`;
-    const configs = await tx.$queryRaw<
-      Array<{ row: string }>
-    >`SELECT row_to_json(c)::text AS row FROM provider_configs c WHERE tenant_id = ${B} ORDER BY id`;
-    const versions = await tx.$queryRaw<
-      Array<{ row: string }>
-    >`SELECT row_to_json(v)::text AS row FROM config_versions v WHERE tenant_id = ${B} ORDER BY seq`;
+  const rows = await t.asAllTenants(async (tx) => {
+    const configs = await tx.query<{ row: string }>(
+      Prisma.sql`SELECT row_to_json(c)::text AS row FROM provider_configs c WHERE tenant_id = ${B} ORDER BY id`,
+    );
+    const versions = await tx.query<{ row: string }>(
+      Prisma.sql`SELECT row_to_json(v)::text AS row FROM config_versions v WHERE tenant_id = ${B} ORDER BY seq`,
+    );
     return { configs: configs.map((r) => r.row), versions: versions.map((r) => r.row) };
   });
   return { data, credentials, rows };

@@ -4,6 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ALL_TENANTS, onlyTenants } from "../src/domain/tenant-scope.js";
+import { Prisma } from "../src/generated/prisma/client.js";
 import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
 import { ProviderConfigRepository } from "../src/modules/provider-config/provider-config.repository.js";
 import { hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.js";
@@ -30,29 +31,26 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
   });
   afterAll(() => t?.stop());
 
-  test.skipIf(database === "postgresql" && !hasPostgres())("is enforced, through the application role", async () => {
+  const skip = database === "postgresql" && !hasPostgres();
+
+  test.skipIf(skip)("is enforced, through the application role", async () => {
     expect(t.app.database.rowLevelSecurity).toBe("enforced");
-    const [row] = await t.app.database.prisma.$queryRaw<Array<{ role: string }>>`SELECT current_user AS role`;
+    const [row] = await t.outsideTransaction<{ role: string }>("SELECT current_user AS role");
     expect(row?.role).toBe("pcs_app");
   });
 
-  test.skipIf(database === "postgresql" && !hasPostgres())(
-    "a statement outside a tenant transaction sees no rows, after requests reused the connection",
-    async () => {
-      await t.gql(`query($t: String!) { providerConfigs(tenantId: $t) { id } }`, { t: a });
-      const [setting] = await t.app.database.prisma.$queryRaw<
-        Array<{ value: string | null }>
-      >`SELECT current_setting('app.tenant_id', true) AS value`;
-      expect(setting?.value ?? "").toBe("");
-      const [count] = await t.app.database.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM provider_configs`;
-      expect(count?.n).toBe(0);
-      const [versions] = await t.app.database.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM config_versions`;
-      expect(versions?.n).toBe(0);
-    },
-  );
+  test.skipIf(skip)("a statement outside a tenant transaction sees no rows, after requests reused the connection", async () => {
+    await t.gql(`query($t: String!) { providerConfigs(tenantId: $t) { id } }`, { t: a });
+    const [setting] = await t.outsideTransaction<{ value: string | null }>("SELECT current_setting('app.tenant_id', true) AS value");
+    expect(setting?.value ?? "").toBe("");
+    const [configs] = await t.outsideTransaction<{ n: number }>("SELECT count(*)::int AS n FROM provider_configs");
+    expect(configs?.n).toBe(0);
+    const [versions] = await t.outsideTransaction<{ n: number }>("SELECT count(*)::int AS n FROM config_versions");
+    expect(versions?.n).toBe(0);
+  });
 
-  test.skipIf(database === "postgresql" && !hasPostgres())("a transaction sees only its tenants, whatever the query asks for", async () => {
-    const unitOfWork = new UnitOfWork(t.app.database.prisma);
+  test.skipIf(skip)("a transaction sees only its tenants, whatever the query asks for", async () => {
+    const unitOfWork = new UnitOfWork(t.app.database.adapter);
     const repository = new ProviderConfigRepository();
     // A repository call that forgot its tenant filter (scope "all") still cannot read tenant B as tenant A.
     expect(await unitOfWork.read(onlyTenants(a), (db) => repository.findById(db, idOfB, ALL_TENANTS))).toBeNull();
@@ -62,18 +60,17 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     expect(await unitOfWork.read(onlyTenants(), (db) => repository.listByTenants(db, [a, b]))).toEqual([]);
   });
 
-  test.skipIf(database === "postgresql" && !hasPostgres())("a transaction cannot write another tenant's rows", async () => {
-    const write = t.app.database.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT set_config('app.tenant_id', ${a}, true)`;
-      await tx.$executeRaw`INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data, version, created_at, updated_at)
-        VALUES (gen_random_uuid(), ${b}, 'SMS', 'twilio', 'PRIMARY', false, '{}', 1, now(), now())`;
-    });
-    await expect(write).rejects.toThrow(/row-level security/);
-    const updated = await t.app.database.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT set_config('app.tenant_id', ${a}, true)`;
-      return tx.$executeRaw`UPDATE provider_configs SET enabled = false WHERE id = ${idOfB}::uuid`;
-    });
-    expect(updated).toBe(0);
+  test.skipIf(skip)("a transaction cannot write another tenant's rows", async () => {
+    const unitOfWork = new UnitOfWork(t.app.database.adapter);
+    const insert = unitOfWork.read(onlyTenants(a), (db) =>
+      db.query(Prisma.sql`INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data, version, created_at, updated_at)
+        VALUES (gen_random_uuid(), ${b}, 'SMS', 'twilio', 'PRIMARY', false, '{}', 1, now(), now())`),
+    );
+    await expect(insert).rejects.toThrow();
+    const updated = await unitOfWork.read(onlyTenants(a), (db) =>
+      db.query(Prisma.sql`UPDATE provider_configs SET enabled = false WHERE id = ${idOfB}::uuid RETURNING id`),
+    );
+    expect(updated).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { Prisma } from "../src/generated/prisma/client.js";
 import { hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { type FakeProviderServer, startFakeProvider } from "./support/fake-provider.js";
 import { bearer, TEST_JWT_SECRET, tokenFor } from "./support/tokens.js";
@@ -80,10 +81,9 @@ async function failsWith(code: string | number, query: string, variables?: Recor
 }
 
 async function dumpTables(): Promise<string[]> {
-  return t.app.database.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT set_config('app.tenant_id', '*', true)`;
-    const configs = await tx.$queryRaw<Array<{ row: string }>>`SELECT row_to_json(t)::text AS row FROM provider_configs t`;
-    const versions = await tx.$queryRaw<Array<{ row: string }>>`SELECT row_to_json(t)::text AS row FROM config_versions t`;
+  return t.asAllTenants(async (tx) => {
+    const configs = await tx.query<{ row: string }>(Prisma.sql`SELECT row_to_json(t)::text AS row FROM provider_configs t`);
+    const versions = await tx.query<{ row: string }>(Prisma.sql`SELECT row_to_json(t)::text AS row FROM config_versions t`);
     return [...configs, ...versions].map((r) => r.row);
   });
 }

@@ -8,8 +8,9 @@ import { AppError, ErrorCode } from "../errors.js";
 import type { Authenticator } from "../modules/access/authenticator.js";
 import type { Caller } from "../modules/access/caller.js";
 
+/** A request's headers (node's IncomingMessage, express's Request). */
 export interface AuthorizationSource {
-  header(name: "authorization"): string | undefined;
+  headers: { authorization?: string };
 }
 
 /** The caller, or a GraphQLError carrying the HTTP status of the failure (`onRejected` hears of it first). */
@@ -19,7 +20,7 @@ export async function requestCaller(
   onRejected?: (code: ErrorCode) => void,
 ): Promise<Caller> {
   try {
-    return await authenticator.authenticate(request.header("authorization"));
+    return await authenticator.authenticate(request.headers.authorization);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     onRejected?.(error.code);
@@ -33,5 +34,5 @@ export async function requestCaller(
 
 /** For the whole-response cache: the caller, or undefined so that the request takes the normal path and fails there. */
 export function cacheableCaller(authenticator: Authenticator, request: AuthorizationSource): Promise<Caller | undefined> {
-  return authenticator.authenticate(request.header("authorization")).catch(() => undefined);
+  return authenticator.authenticate(request.headers.authorization).catch(() => undefined);
 }

@@ -9,7 +9,9 @@ import { type DocumentNode, print } from "graphql";
 import { inject } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import type { Prisma } from "../../src/generated/prisma/client.js";
+import { ALL_TENANTS } from "../../src/domain/tenant-scope.js";
+import type { Executor } from "../../src/infra/database/sql-executor.js";
+import { UnitOfWork } from "../../src/infra/database/unit-of-work.js";
 import { createLogger } from "../../src/infra/logger.js";
 
 export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 7).toString("base64")}`;
@@ -27,8 +29,10 @@ export interface TestApp {
   logs: Array<Record<string, unknown>>;
   /** The SQL of every statement the service sent (filled only with `countQueries`). */
   queries: string[];
-  /** Runs raw SQL on the service's database as a transaction that may see every tenant (row-level security). */
-  asAllTenants<T>(work: (db: Prisma.TransactionClient) => Promise<T>): Promise<T>;
+  /** Runs raw SQL on the service's database in a transaction that may see every tenant (row-level security). */
+  asAllTenants<T>(work: (db: Executor) => Promise<T>): Promise<T>;
+  /** One statement on a pooled connection of the service, outside any tenant transaction. */
+  outsideTransaction<Row>(sql: string): Promise<Row[]>;
   // biome-ignore lint/suspicious/noExplicitAny: tests read response shapes freely; the assertions are the checks.
   gql<T = Record<string, any>>(
     query: string,
@@ -94,11 +98,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     url,
     logs,
     queries,
-    asAllTenants: (work) =>
-      app.database.prisma.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT set_config('app.tenant_id', '*', true)`;
-        return work(tx);
-      }),
+    asAllTenants: (work) => new UnitOfWork(app.database.adapter).read(ALL_TENANTS, work),
+    outsideTransaction: async <Row>(sql: string) => {
+      const result = await app.database.adapter.queryRaw({ sql, args: [], argTypes: [] });
+      return result.rows.map((values) => Object.fromEntries(result.columnNames.map((name, i) => [name, values[i]])) as Row);
+    },
     gql: (query, variables, headers) => postGraphQL(url, query, variables, headers),
     run: (document, variables, headers) => postGraphQL(url, printed(document), variables as Record<string, unknown>, headers),
     stop: () => app.stop(),

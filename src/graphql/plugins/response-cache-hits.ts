@@ -1,11 +1,11 @@
 // Responses served from the whole-response cache never reach Apollo, so the metrics and logging plugins never see
 // them: this records them the same way (a hit is always a query that succeeded).
 import { createHash } from "node:crypto";
-import type { Request } from "express";
 import { parse } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../../infra/logger.js";
 import type { Metrics } from "../../infra/metrics.js";
+import type { ResponseCacheHit } from "../response-cache/response-cache.js";
 import { logRequest } from "./logging.plugin.js";
 import { nameOf, operationOf } from "./operation-summary.js";
 
@@ -24,14 +24,13 @@ export function createResponseCacheHitRecorder(metrics: Pick<Metrics, "operation
     return name === NO_NAME ? null : name;
   };
 
-  return (request: Request, operationName: string | undefined, startedAt: bigint): void => {
-    const query = (request.body as { query: string }).query;
+  return ({ requestId, query, operationName, startedAt }: ResponseCacheHit): void => {
     const durationSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     const summary = { name: nameOf(operationName ?? nameIn(query)), type: "query", outcome: "ok", errorCodes: [] };
     metrics.operation({ ...summary, durationSeconds });
     logRequest(logger, {
       ...summary,
-      requestId: String(request.res?.locals.requestId),
+      requestId,
       durationMs: durationSeconds * 1000,
       documentHash: createHash("sha256").update(query).digest("hex"),
       cached: true,

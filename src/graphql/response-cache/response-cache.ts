@@ -3,9 +3,10 @@
 // the data: the schema, the caller's tenants and scopes, the operation, its text and its variables. The data
 // part is checked by generation on every hit (see infra/cache), so a hit is exactly as fresh as a database read.
 import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { NextFunction, Request, Response } from "express";
 import type { GenerationalCache } from "../../infra/cache/generational-cache.js";
+import type { FastPath } from "../../infra/http/graphql-front.js";
 import type { Caller } from "../../modules/access/caller.js";
 import type { RequestContext } from "../context.js";
 import type { CacheableOperations } from "./cacheable-operation.js";
@@ -23,32 +24,43 @@ export interface ResponseCacheOptions {
   /** Changes whenever the schema does, so that a deploy never serves responses of another shape. */
   schemaId: string;
   /** The caller, exactly as the GraphQL context will see it; undefined when the request is not authenticated. */
-  callerOf: (request: Request) => Promise<Caller | undefined>;
+  callerOf: (request: IncomingMessage) => Promise<Caller | undefined>;
   /** Told about every hit (metrics and the request log). */
-  onHit?: (request: Request, operationName: string | undefined, startedAt: bigint) => void;
+  onHit?: (hit: ResponseCacheHit) => void;
 }
 
-/** Express middleware for POST /graphql, after express.json(): answers hits, marks cacheable misses. */
-export function responseCacheMiddleware(options: ResponseCacheOptions) {
-  return async (request: Request, response: Response, next: NextFunction): Promise<void> => {
+export interface ResponseCacheHit {
+  requestId: string;
+  query: string;
+  operationName: string | undefined;
+  startedAt: bigint;
+}
+
+/** The key a cacheable miss is stored under once it has executed (read by the context function). */
+const missKeys = new WeakMap<IncomingMessage, string>();
+export const responseCacheKeyOf = (request: IncomingMessage): string | undefined => missKeys.get(request);
+
+/** The fast path for POST /graphql (see infra/http/graphql-front.ts): answers hits, marks cacheable misses. */
+export function responseCacheFastPath(options: ResponseCacheOptions): FastPath {
+  return async (request, response, parsed, requestId) => {
     const startedAt = process.hrtime.bigint();
-    const body = request.body as GraphQLRequestBody | undefined;
+    const body = parsed as GraphQLRequestBody | null;
     const query = body?.query;
     const operationName = typeof body?.operationName === "string" ? body.operationName : undefined;
-    if (request.method !== "POST" || typeof query !== "string" || body?.extensions !== undefined) return next();
-    if (!options.operations.isCacheable(query, operationName)) return next();
+    if (typeof query !== "string" || body?.extensions !== undefined) return false;
+    if (!options.operations.isCacheable(query, operationName)) return false;
     const caller = await options.callerOf(request);
-    if (!caller) return next();
+    if (!caller) return false;
     const key = responseKey(options.schemaId, caller, operationName, query, body?.variables);
     const hit = await options.cache.readResponse(key);
-    if (hit !== null) {
-      response.status(200).setHeader("content-type", "application/json; charset=utf-8");
-      response.end(hit);
-      options.onHit?.(request, operationName, startedAt);
-      return;
+    if (hit === null) {
+      missKeys.set(request, key);
+      return false;
     }
-    response.locals.responseCacheKey = key;
-    next();
+    response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(hit) });
+    response.end(hit);
+    options.onHit?.({ requestId, query, operationName, startedAt });
+    return true;
   };
 }
 

@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "../../generated/prisma/client.js";
 import { applyMigrations, type MigrationResult, type MigrationSession, readMigrations } from "./migrator.js";
 
 export type DatabaseKind = "postgresql" | "pglite";
@@ -20,7 +20,8 @@ export interface PoolStats {
 
 export interface Database {
   readonly kind: DatabaseKind;
-  readonly prisma: PrismaClient;
+  /** Prisma's driver adapter for this database; statements go through a UnitOfWork (tenant-scoped transactions). */
+  readonly adapter: SqlDriverAdapter;
   readonly migrations: MigrationResult;
   /** "bypassed" when the database user ignores row-level security and cannot take the application role. */
   readonly rowLevelSecurity: "enforced" | "bypassed";
@@ -43,8 +44,6 @@ export interface DatabaseOptions {
   onMigrationApplied?: (name: string) => void;
   /** Called when an idle pooled connection fails (e.g. the server restarts); the pool replaces it. */
   onPoolError?: (error: Error) => void;
-  /** Told the SQL of every statement the service sends (tests count round trips with it). */
-  onQuery?: (sql: string) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -82,16 +81,16 @@ async function openPostgres(
   pool.on("error", (error) => options.onPoolError?.(error));
   // Named prepared statements: PostgreSQL parses and plans each distinct statement once per connection, not on
   // every execution. The service sends a small fixed set of statements, so the per-connection cache stays small.
-  const prisma = createClient(new PrismaPg(pool, { statementNameGenerator: preparedStatementName }), options.onQuery);
+  const adapter = await new PrismaPg(pool, { statementNameGenerator: preparedStatementName }).connect();
   return {
     kind: "postgresql",
-    prisma,
+    adapter,
     migrations: result,
     rowLevelSecurity: security.enforced ? "enforced" : "bypassed",
-    ping: (timeoutMs) => ping(prisma, timeoutMs),
+    ping: (timeoutMs) => ping(adapter, timeoutMs),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async close() {
-      await prisma.$disconnect();
+      await adapter.dispose();
       await pool.end();
     },
   };
@@ -104,16 +103,16 @@ async function openPGlite(options: DatabaseOptions, migrations: Awaited<ReturnTy
   // PGlite is one session, and its user is a superuser: take the application role for the rest of it.
   const security = await rowLevelSecurityOf(pgliteSession(db));
   if (security.role) await db.exec(`SET ROLE ${security.role}`);
-  const prisma = createClient(new PrismaPGlite(db), options.onQuery);
+  const adapter = await new PrismaPGlite(db).connect();
   return {
     kind: "pglite",
-    prisma,
+    adapter,
     migrations: result,
     rowLevelSecurity: security.enforced ? "enforced" : "bypassed",
-    ping: (timeoutMs) => ping(prisma, timeoutMs),
+    ping: (timeoutMs) => ping(adapter, timeoutMs),
     poolStats: () => undefined,
     async close() {
-      await prisma.$disconnect();
+      await adapter.dispose();
       if (!db.closed) await db.close();
     },
   };
@@ -155,13 +154,6 @@ function preparedStatementName(query: { sql: string }): string {
   return name;
 }
 
-function createClient(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void): PrismaClient {
-  if (!onQuery) return new PrismaClient({ adapter });
-  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
-  prisma.$on("query", (event) => onQuery(event.query));
-  return prisma;
-}
-
 export function pgSession(client: pg.ClientBase): MigrationSession {
   return {
     query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
@@ -180,13 +172,13 @@ export function pgliteSession(db: PGlite): MigrationSession {
   };
 }
 
-async function ping(prisma: PrismaClient, timeoutMs = 2000): Promise<void> {
+async function ping(adapter: SqlDriverAdapter, timeoutMs = 2000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
+    await Promise.race([adapter.queryRaw({ sql: "SELECT 1", args: [], argTypes: [] }), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -6,33 +6,42 @@
 // FOR UPDATE, and every write statement is also a compare-and-set on the version (or, for an insert, on the key
 // being free). When a concurrent create of the same key wins, or PostgreSQL reports a deadlock, the whole
 // transaction is rolled back and run again from a fresh read.
-
+import type { SqlDriverAdapter, Transaction } from "@prisma/driver-adapter-utils";
 import { type TenantScope, tenantSetting } from "../../domain/tenant-scope.js";
 import { serviceUnavailable } from "../../errors.js";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import { classifyDatabaseError } from "./errors.js";
-
-/** An interactive transaction scoped to some tenants: repositories receive one of these. */
-export type Executor = Prisma.TransactionClient;
+import { AdapterExecutor, type Executor } from "./sql-executor.js";
 
 /** Returned by a write statement whose compare-and-set found the row changed (or the key taken). */
 export const LOST_RACE: unique symbol = Symbol("lost-race");
 export type LostRace = typeof LOST_RACE;
 
 const MAX_ATTEMPTS = 8;
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
 class RetryTransaction extends Error {}
 
 export class UnitOfWork {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly adapter: SqlDriverAdapter,
+    /** Told every statement sent (tests count round trips). */
+    private readonly onQuery?: (sql: string) => void,
+  ) {}
 
   /** Runs `work` in one transaction that sees only `tenants`. */
-  read<T>(tenants: TenantScope, work: (db: Executor) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      await scopeTo(tx, tenants);
-      return work(tx);
-    }, TRANSACTION_OPTIONS);
+  async read<T>(tenants: TenantScope, work: (db: Executor) => Promise<T>): Promise<T> {
+    const transaction = await this.adapter.startTransaction();
+    this.onQuery?.("BEGIN");
+    const db = new AdapterExecutor(transaction, this.onQuery);
+    try {
+      await db.query(Prisma.sql`SELECT set_config('app.tenant_id', ${tenantSetting(tenants)}, true)`);
+      const result = await work(db);
+      await this.end(transaction, "COMMIT");
+      return result;
+    } catch (error) {
+      await this.end(transaction, "ROLLBACK").catch(() => {});
+      throw error;
+    }
   }
 
   /**
@@ -43,8 +52,8 @@ export class UnitOfWork {
   async write<T>(tenants: TenantScope, attempt: (db: Executor) => Promise<T | LostRace>): Promise<T> {
     for (let round = 0; round < MAX_ATTEMPTS; round++) {
       try {
-        return await this.read(tenants, async (tx) => {
-          const result = await attempt(tx);
+        return await this.read(tenants, async (db) => {
+          const result = await attempt(db);
           if (result === LOST_RACE) throw new RetryTransaction();
           return result;
         });
@@ -56,10 +65,19 @@ export class UnitOfWork {
     }
     throw serviceUnavailable("The config is being changed by many writers at once; try again.");
   }
-}
 
-async function scopeTo(tx: Executor, tenants: TenantScope): Promise<void> {
-  await tx.$queryRaw`SELECT set_config('app.tenant_id', ${tenantSetting(tenants)}, true)`;
+  /**
+   * Ends a transaction as Prisma Client does: over a connection pool the statement is sent and the adapter then
+   * releases the connection; PGlite's adapter runs the transaction through PGlite's own API (a "phantom" COMMIT).
+   */
+  private async end(transaction: Transaction, how: "COMMIT" | "ROLLBACK"): Promise<void> {
+    this.onQuery?.(how);
+    try {
+      if (!transaction.options.usePhantomQuery) await transaction.executeRaw({ sql: how, args: [], argTypes: [] });
+    } finally {
+      await (how === "COMMIT" ? transaction.commit() : transaction.rollback());
+    }
+  }
 }
 
 const backoff = (round: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** round)));

@@ -1,12 +1,9 @@
 // The HTTP surface (SPEC.md §1): POST|GET /graphql (Apollo, CSRF prevention on), /healthz, /readyz, /metrics, /graphiql.
-import { randomUUID } from "node:crypto";
 import type { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
+import express, { type ErrorRequestHandler, type Request, type Response } from "express";
 import type { RequestContext } from "../../graphql/context.js";
-
-export const MAX_BODY_BYTES = 1024 * 1024;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { MAX_BODY_BYTES, requestIdOf, sendJsonError } from "./graphql-front.js";
 
 export interface ReadinessReport {
   ready: boolean;
@@ -18,19 +15,11 @@ export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
   /** Builds the GraphQL context; `response.locals` holds the request id and the response-cache key, if any. */
   createContext: (request: Request, response: Response) => Promise<RequestContext>;
-  /** Answers cacheable queries from the whole-response cache before Apollo sees them. */
-  responseCache?: RequestHandler;
   readiness: () => Promise<ReadinessReport>;
   /** Mounted at /graphiql when given (config.graphiql). */
   graphiql?: express.Router;
   /** Served at GET /metrics (Prometheus text format). */
   metrics?: { readonly contentType: string; render(): Promise<string> };
-}
-
-/** Accepts the caller's X-Request-ID when it is sane, else makes one; echoed on the response. */
-export function requestIdOf(request: Request): string {
-  const given = request.header("x-request-id");
-  return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 export function createHttpApp(options: HttpServerOptions): express.Express {
@@ -67,7 +56,6 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
   app.use(
     "/graphql",
     express.json({ limit: MAX_BODY_BYTES }),
-    ...(options.responseCache ? [options.responseCache] : []),
     expressMiddleware(options.apollo, {
       context: ({ req, res }) => options.createContext(req, res),
     }),
@@ -89,5 +77,5 @@ const jsonErrors: ErrorRequestHandler = (error, _request, response, _next) => {
           ? "Bad request."
           : "Internal server error.";
   const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-  response.status(status).json({ errors: [{ message, extensions: { code } }] });
+  sendJsonError(response, status, code, message);
 };

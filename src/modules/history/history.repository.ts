@@ -3,7 +3,7 @@
 
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
-import type { Executor } from "../../infra/database/unit-of-work.js";
+import type { Executor } from "../../infra/database/sql-executor.js";
 import type { HistoryFilter, StoredSnapshot } from "./config-version.model.js";
 
 const COLUMNS = Prisma.raw(`seq, id, config_id AS "configId", tenant_id AS "tenantId", provider_type AS "providerType",
@@ -21,22 +21,21 @@ export class HistoryRepository {
     if (filter.providerName) conditions.push(Prisma.sql`provider_name = ${filter.providerName}`);
     if (filter.configId) conditions.push(Prisma.sql`config_id = ${filter.configId}::uuid`);
     if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
-    return db.$queryRaw<StoredSnapshot[]>`SELECT ${COLUMNS} FROM config_versions
-      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`;
+    return db.query<StoredSnapshot>(Prisma.sql`SELECT ${COLUMNS} FROM config_versions
+      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`);
   }
 
   async findVersion(db: Executor, configId: string, version: number, scope: TenantScope): Promise<StoredSnapshot | null> {
-    const rows = await db.$queryRaw<StoredSnapshot[]>`SELECT ${COLUMNS} FROM config_versions
-      WHERE config_id = ${configId}::uuid AND version = ${version}::int ${scopeClause(scope)}`;
+    const rows = await db.query<StoredSnapshot>(Prisma.sql`SELECT ${COLUMNS} FROM config_versions
+      WHERE config_id = ${configId}::uuid AND version = ${version}::int ${scopeClause(scope)}`);
     return rows[0] ?? null;
   }
 
   /** The first and the last snapshot of a config (its creation, and for a deleted config its DELETED entry). */
   async bounds(db: Executor, configId: string): Promise<{ first: StoredSnapshot; last: StoredSnapshot } | null> {
-    const rows = await db.$queryRaw<
-      StoredSnapshot[]
-    >`(SELECT ${COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version ASC LIMIT 1)
-      UNION ALL (SELECT ${COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1)`;
+    const rows =
+      await db.query<StoredSnapshot>(Prisma.sql`(SELECT ${COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version ASC LIMIT 1)
+      UNION ALL (SELECT ${COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1)`);
     const [first, last] = rows;
     return first && last ? { first, last } : null;
   }
@@ -44,9 +43,9 @@ export class HistoryRepository {
   /** The newest `limit` snapshots of each config, newest first, in one query. */
   async recentOf(db: Executor, configIds: readonly string[], limit: number, scope: TenantScope): Promise<StoredSnapshot[]> {
     if (configIds.length === 0) return [];
-    return db.$queryRaw<StoredSnapshot[]>`SELECT ${COLUMNS} FROM (
+    return db.query<StoredSnapshot>(Prisma.sql`SELECT ${COLUMNS} FROM (
         SELECT *, row_number() OVER (PARTITION BY config_id ORDER BY version DESC) AS rank FROM config_versions
         WHERE config_id = ANY(${configIds}::uuid[]) ${scopeClause(scope)}
-      ) AS ranked WHERE rank <= ${limit}::int ORDER BY config_id, version DESC`;
+      ) AS ranked WHERE rank <= ${limit}::int ORDER BY config_id, version DESC`);
   }
 }

@@ -3,7 +3,8 @@
 import { ChangeType } from "../../domain/provider.js";
 import { checkChangeReason, validate } from "../../domain/validation.js";
 import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
-import { type Executor, LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
+import type { Executor } from "../../infra/database/sql-executor.js";
+import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import {
   type ChangeAudit,

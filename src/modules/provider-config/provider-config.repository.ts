@@ -6,7 +6,8 @@ import type { ProviderType } from "../../domain/provider.js";
 import { ChangeType } from "../../domain/provider.js";
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
-import { type Executor, LOST_RACE, type LostRace } from "../../infra/database/unit-of-work.js";
+import type { Executor } from "../../infra/database/sql-executor.js";
+import { LOST_RACE, type LostRace } from "../../infra/database/unit-of-work.js";
 import type { ChangeAudit, ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
 
 const COLUMNS = Prisma.raw(`id, tenant_id AS "tenantId", provider_type AS "providerType", provider_name AS "providerName",
@@ -44,50 +45,50 @@ export interface DeletedRow {
 
 export class ProviderConfigRepository {
   async findById(db: Executor, id: string, scope: TenantScope, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
-    const rows = await db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs
-      WHERE id = ${id}::uuid ${scopeClause(scope)} ${lockClause(options.lock ?? false)}`;
+    const rows = await db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
+      WHERE id = ${id}::uuid ${scopeClause(scope)} ${lockClause(options.lock ?? false)}`);
     return rows[0] ?? null;
   }
 
   async findByIds(db: Executor, ids: readonly string[], scope: TenantScope): Promise<StoredConfig[]> {
     if (ids.length === 0) return [];
-    return db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs WHERE id = ANY(${ids}::uuid[]) ${scopeClause(scope)}`;
+    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE id = ANY(${ids}::uuid[]) ${scopeClause(scope)}`);
   }
 
   async findByKey(db: Executor, key: ConfigKey, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
-    const rows = await db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs
+    const rows = await db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
       WHERE tenant_id = ${key.tenantId} AND provider_type = ${key.providerType}::"ProviderType" AND provider_name = ${key.providerName}
-      ${lockClause(options.lock ?? false)}`;
+      ${lockClause(options.lock ?? false)}`);
     return rows[0] ?? null;
   }
 
   /** The tenant's configs among `keys`, locked in key order (so concurrent batches cannot deadlock). */
   async lockByKeys(db: Executor, tenantId: string, keys: ReadonlyArray<Omit<ConfigKey, "tenantId">>): Promise<StoredConfig[]> {
     if (keys.length === 0) return [];
-    return db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs
+    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
       WHERE tenant_id = ${tenantId} AND (provider_type, provider_name) IN (
         SELECT k.t::"ProviderType", k.n FROM unnest(${keys.map((k) => k.providerType)}::text[], ${keys.map((k) => k.providerName)}::text[]) AS k(t, n))
-      ORDER BY provider_type, provider_name FOR UPDATE`;
+      ORDER BY provider_type, provider_name FOR UPDATE`);
   }
 
   /** Every config of these tenants, in no particular order (callers sort: see provider-config.order.ts). */
   async listByTenants(db: Executor, tenantIds: readonly string[]): Promise<StoredConfig[]> {
     if (tenantIds.length === 0) return [];
-    return db.$queryRaw<StoredConfig[]>`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ANY(${tenantIds}::text[])`;
+    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ANY(${tenantIds}::text[])`);
   }
 
   /** One enabled config per (type, name) across all tenants, preferring one with a key (health re-checks). */
   async listEnabledProviders(
     db: Executor,
   ): Promise<Array<{ id: string; providerType: ProviderType; providerName: string; apiKey: string | null }>> {
-    return db.$queryRaw`SELECT DISTINCT ON (provider_type, provider_name) id, provider_type AS "providerType", provider_name AS "providerName", api_key AS "apiKey"
+    return db.query(Prisma.sql`SELECT DISTINCT ON (provider_type, provider_name) id, provider_type AS "providerType", provider_name AS "providerName", api_key AS "apiKey"
       FROM provider_configs WHERE enabled AND priority <> 'DISABLED'::"ProviderPriority"
-      ORDER BY provider_type, provider_name, (api_key IS NULL), updated_at DESC`;
+      ORDER BY provider_type, provider_name, (api_key IS NULL), updated_at DESC`);
   }
 
   /** Creates a config (or brings a deleted one back under its old id) with its snapshot. */
   async insert(db: Executor, config: NewConfig, changeType: ChangeType, audit: ChangeAudit): Promise<StoredConfig | LostRace> {
-    const rows = await db.$queryRaw<StoredConfig[]>`WITH changed AS (
+    const rows = await db.query<StoredConfig>(Prisma.sql`WITH changed AS (
         INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
           api_key, api_secret, api_key_hint, version, created_at, updated_at, created_by, updated_by)
         SELECT ${config.id}::uuid, ${config.tenantId}, ${config.providerType}::"ProviderType", ${config.providerName},
@@ -98,7 +99,7 @@ export class ProviderConfigRepository {
         ON CONFLICT DO NOTHING
         RETURNING *
       ), snapshot AS (${snapshotOf(changeType, audit)})
-      SELECT ${COLUMNS} FROM changed`;
+      SELECT ${COLUMNS} FROM changed`);
     return rows[0] ?? LOST_RACE;
   }
 
@@ -111,32 +112,32 @@ export class ProviderConfigRepository {
     changeType: ChangeType,
     audit: ChangeAudit,
   ): Promise<StoredConfig | LostRace> {
-    const rows = await db.$queryRaw<StoredConfig[]>`WITH changed AS (
+    const rows = await db.query<StoredConfig>(Prisma.sql`WITH changed AS (
         UPDATE provider_configs SET priority = ${state.priority}::"ProviderPriority", enabled = ${state.enabled},
           config_data = ${JSON.stringify(state.configData)}::jsonb, api_key = ${state.apiKey}, api_secret = ${state.apiSecret},
           api_key_hint = ${state.apiKeyHint}, version = version + 1, updated_at = clock_timestamp(), updated_by = ${audit.changedBy}
         WHERE id = ${id}::uuid AND version = ${expectedVersion}::int
         RETURNING *
       ), snapshot AS (${snapshotOf(changeType, audit)})
-      SELECT ${COLUMNS} FROM changed`;
+      SELECT ${COLUMNS} FROM changed`);
     return rows[0] ?? LOST_RACE;
   }
 
   /** Deletes the config if still at `expectedVersion`; its DELETED snapshot takes the next version, which is returned. */
   async delete(db: Executor, id: string, expectedVersion: number, audit: ChangeAudit): Promise<number | LostRace> {
-    const rows = await db.$queryRaw<Array<{ version: number }>>`WITH changed AS (
+    const rows = await db.query<{ version: number }>(Prisma.sql`WITH changed AS (
         DELETE FROM provider_configs WHERE id = ${id}::uuid AND version = ${expectedVersion}::int RETURNING *
       ), snapshot AS (${snapshotOf(ChangeType.DELETED, audit, Prisma.raw("version + 1"), Prisma.raw("clock_timestamp()"))} RETURNING version)
-      SELECT version FROM snapshot`;
+      SELECT version FROM snapshot`);
     return rows[0]?.version ?? LOST_RACE;
   }
 
   /** Deletes every config of the tenant, each with its DELETED snapshot, in one statement. */
   async deleteAllOfTenant(db: Executor, tenantId: string, audit: ChangeAudit): Promise<DeletedRow[]> {
-    return db.$queryRaw<DeletedRow[]>`WITH changed AS (
+    return db.query<DeletedRow>(Prisma.sql`WITH changed AS (
         DELETE FROM provider_configs WHERE tenant_id = ${tenantId} RETURNING *
       ), snapshot AS (${snapshotOf(ChangeType.DELETED, audit, Prisma.raw("version + 1"), Prisma.raw("clock_timestamp()"))}
         RETURNING config_id AS id, provider_type AS "providerType", version)
-      SELECT id, "providerType", version FROM snapshot`;
+      SELECT id, "providerType", version FROM snapshot`);
   }
 }
