@@ -1,7 +1,9 @@
 // npm run bench: measures the service against a bare node:http server returning the same bytes, in one run,
 // on loopback, bounded in time. Needs a built service (npm run build), PostgreSQL, and Redis when REDIS_URL or
 // the default 127.0.0.1:6379 answers. Prints a markdown table of req/s, p50, p99 and the ratio to the ceiling.
-//   BENCH_SECONDS (default 10) per measurement, BENCH_CONNECTIONS (default 32).
+//   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 32).
+// The service and its ceiling are measured alternately, BENCH_ROUNDS times each after a short warm-up, and the
+// median round of each is reported: on a small machine one measurement alone swings by tens of percent.
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -12,7 +14,8 @@ import autocannon from "autocannon";
 import pg from "pg";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const serverUrl = process.env.BENCH_DATABASE_SERVER ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -65,12 +68,27 @@ async function gql(url, query, variables) {
   return { json, text };
 }
 
-function measure(url, requests, conns = connections) {
+function measure(url, requests, conns = connections, duration = seconds) {
   return new Promise((resolve, reject) => {
-    autocannon({ url: `${url}/graphql`, connections: conns, duration: seconds, requests }, (error, result) =>
+    autocannon({ url: `${url}/graphql`, connections: conns, duration, requests }, (error, result) =>
       error ? reject(error) : resolve(result),
     );
   });
+}
+
+const median = (results) => [...results].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(results.length / 2)];
+
+/** Alternates the two targets `rounds` times after a warm-up of each; returns the median round of each. */
+async function compare(ours, ceiling, requests) {
+  await measure(ours, requests, connections, 1);
+  await measure(ceiling, requests, connections, 1);
+  const a = [];
+  const b = [];
+  for (let round = 0; round < rounds; round++) {
+    a.push(await measure(ours, requests));
+    b.push(await measure(ceiling, requests));
+  }
+  return { ours: median(a), ceiling: median(b), errors: a.reduce((sum, r) => sum + r.errors + r.non2xx + r.timeouts, 0) };
 }
 
 const post = (body) => ({ method: "POST", path: "/graphql", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -143,22 +161,21 @@ async function main() {
       const requests = scenario.rotate
         ? [{ setupRequest: (request) => ({ ...request, ...post(scenario.rotate(counter++)) }) }]
         : [post(scenario.body)];
-      const ours = await measure(service.url, requests);
-      const ceiling = await measure(`http://127.0.0.1:${bare.port}`, requests);
+      const { ours, ceiling, errors } = await compare(service.url, `http://127.0.0.1:${bare.port}`, requests);
       bare.child.kill("SIGTERM");
-      rows.push({ name: scenario.name, ours, ceiling });
+      rows.push({ name: scenario.name, ours, ceiling, errors });
     }
     const wide = await measure(service.url, [post(scenarios[0].body)], 256);
 
     const fmt = (n) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
     const lines = [
-      `Run ${new Date().toISOString()} · ${seconds} s per measurement · ${connections} connections · autocannon on loopback · PostgreSQL + Redis · node ${process.version}`,
+      `Run ${new Date().toISOString()} · median of ${rounds} alternating ${seconds} s measurements · ${connections} connections · autocannon on loopback · PostgreSQL + Redis · node ${process.version}`,
       "",
       "| scenario | req/s | p50 ms | p99 ms | errors | bare node req/s | ratio |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...rows.map(
-        ({ name, ours, ceiling }) =>
-          `| ${name} | ${fmt(ours.requests.average)} | ${ours.latency.p50} | ${ours.latency.p99} | ${ours.errors + ours.non2xx} | ${fmt(ceiling.requests.average)} | ${((100 * ours.requests.average) / ceiling.requests.average).toFixed(1)} % |`,
+        ({ name, ours, ceiling, errors }) =>
+          `| ${name} | ${fmt(ours.requests.average)} | ${ours.latency.p50} | ${ours.latency.p99} | ${errors} | ${fmt(ceiling.requests.average)} | ${((100 * ours.requests.average) / ceiling.requests.average).toFixed(1)} % |`,
       ),
       "",
       `256 connections, cached read: ${fmt(wide.requests.average)} req/s, p99 ${wide.latency.p99} ms, ${wide.errors + wide.non2xx + wide.timeouts} failed of ${fmt(wide.requests.total)}.`,

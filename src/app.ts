@@ -29,7 +29,7 @@ import type { CacheEvents, GenerationalCache } from "./infra/cache/generational-
 import { InProcessCache } from "./infra/cache/memory-cache.js";
 import { closeRedisClient, createRedisClient } from "./infra/cache/redis.js";
 import { RedisCache } from "./infra/cache/redis-cache.js";
-import { type Keyring, loadOrCreateDevKeyring, parseKeyring } from "./infra/crypto/keyring.js";
+import { loadKeyring } from "./infra/crypto/keyring.js";
 import { SecretBox } from "./infra/crypto/secret-box.js";
 import { type Database, openDatabase } from "./infra/database/database.js";
 import { UnitOfWork } from "./infra/database/unit-of-work.js";
@@ -39,7 +39,7 @@ import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { Metrics } from "./infra/metrics.js";
 import { createAuthenticator } from "./modules/access/authenticator.js";
-import { ANONYMOUS_CALLER, type Caller } from "./modules/access/caller.js";
+import type { Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
@@ -82,15 +82,13 @@ export interface App {
   readonly server: Server;
   readonly apollo: ApolloServer<RequestContext>;
   readonly metrics: Metrics;
-  /** Builds a request context as the HTTP layer does (for executeOperation in tests). */
-  createContext(caller?: Caller): RequestContext;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: !config.production && process.stdout.isTTY });
-  const sealer = new SecretBox(loadKeyring(config, logger));
+  const sealer = new SecretBox(loadKeyring(config, (message) => logger.warn({ dataDir: config.dataDir }, message)));
 
   const database = await openDatabase({
     url: config.database.url,
@@ -166,7 +164,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new ProviderHealthResolver(healthService),
   ]);
 
-  const createContext = (caller: Caller = ANONYMOUS_CALLER, requestId = "internal", responseCacheKey?: string): RequestContext => {
+  const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
     const cacheDependencies = new CacheDependencies();
     const loaders: RequestLoaders = {
       configs: createConfigLoaders(caller, unitOfWork, configRepository, tenantSource, cacheDependencies),
@@ -248,7 +246,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     server: httpServer,
     apollo,
     metrics,
-    createContext: (caller) => createContext(caller),
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -270,13 +267,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await database.close();
     },
   };
-}
-
-function loadKeyring(config: AppConfig, logger: Logger): Keyring {
-  if (config.encryptionKeys) return parseKeyring(config.encryptionKeys);
-  // config.ts already refused production without keys.
-  logger.warn({ dataDir: config.dataDir }, "CONFIG_ENCRYPTION_KEYS is not set: using the development key kept in the data directory");
-  return loadOrCreateDevKeyring(config.dataDir);
 }
 
 function repeat(times: number, action: () => void): void {

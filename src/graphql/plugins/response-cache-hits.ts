@@ -9,31 +9,26 @@ import type { ResponseCacheHit } from "../response-cache/response-cache.js";
 import { logRequest } from "./logging.plugin.js";
 import { nameOf, operationOf } from "./operation-summary.js";
 
-const NO_NAME = "";
-
 /** The response cache's onHit hook. */
 export function createResponseCacheHitRecorder(metrics: Pick<Metrics, "operation">, logger: Logger) {
-  // Without an operationName in the body the name is in the document: parsed once per distinct text, not per hit.
-  const documentNames = new LRUCache<string, string>({ max: 1000 });
-  const nameIn = (query: string): string | null => {
-    let name = documentNames.get(query);
-    if (name === undefined) {
-      name = operationOf(parse(query, { noLocation: true }), undefined)?.name?.value ?? NO_NAME;
-      documentNames.set(query, name);
+  // Name and hash depend on the query text only: worked out once per distinct text, not per hit.
+  const documents = new LRUCache<string, { name: string | null; hash: string }>({ max: 1000 });
+  const documentOf = (query: string) => {
+    let document = documents.get(query);
+    if (!document) {
+      const name = operationOf(parse(query, { noLocation: true }), undefined)?.name?.value ?? null;
+      document = { name, hash: createHash("sha256").update(query).digest("hex") };
+      documents.set(query, document);
     }
-    return name === NO_NAME ? null : name;
+    return document;
   };
 
   return ({ requestId, query, operationName, startedAt }: ResponseCacheHit): void => {
     const durationSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-    const summary = { name: nameOf(operationName ?? nameIn(query)), type: "query", outcome: "ok", errorCodes: [] };
+    const document = documentOf(query);
+    const summary = { name: nameOf(operationName ?? document.name), type: "query", outcome: "ok", errorCodes: [] };
     metrics.operation({ ...summary, durationSeconds });
-    logRequest(logger, {
-      ...summary,
-      requestId,
-      durationMs: durationSeconds * 1000,
-      documentHash: createHash("sha256").update(query).digest("hex"),
-      cached: true,
-    });
+    if (!logger.isLevelEnabled("info")) return;
+    logRequest(logger, { ...summary, requestId, durationMs: durationSeconds * 1000, documentHash: document.hash, cached: true });
   };
 }

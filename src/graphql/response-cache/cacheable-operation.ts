@@ -16,15 +16,20 @@ const CACHEABLE_ROOT_FIELDS = new Set([
 const UNCACHEABLE_FIELDS = new Set(["history"]);
 
 export class CacheableOperations {
-  private readonly verdicts = new LRUCache<string, boolean>({ max: 1000 });
+  /** Per query text, the verdict for each operation name asked for ("" for none). */
+  private readonly verdicts = new LRUCache<string, Map<string, boolean>>({ max: 1000 });
 
   /** Whether this query text and operation name may be cached whole (memoized; unparsable → false). */
   isCacheable(query: string, operationName: string | undefined): boolean {
-    const memoKey = `${operationName ?? ""}\u0000${query}`;
-    let verdict = this.verdicts.get(memoKey);
+    let byName = this.verdicts.get(query);
+    if (!byName) {
+      byName = new Map();
+      this.verdicts.set(query, byName);
+    }
+    let verdict = byName.get(operationName ?? "");
     if (verdict === undefined) {
       verdict = analyze(query, operationName);
-      this.verdicts.set(memoKey, verdict);
+      if (byName.size < 20) byName.set(operationName ?? "", verdict);
     }
     return verdict;
   }

@@ -92,9 +92,12 @@ export function responseKey(
 ): string {
   const tenants = caller.tenants === "*" ? "*" : [...caller.tenants].sort().join(",");
   const scopes = [...caller.scopes].sort().join(" ");
-  return createHash("sha256")
-    .update(JSON.stringify([schemaId, tenants, scopes, operationName ?? null, query, canonical(variables ?? {})]))
-    .digest("base64url");
+  // Length-prefixed parts: no two different requests can produce the same input to the hash.
+  const hash = createHash("sha256");
+  for (const part of [schemaId, tenants, scopes, operationName ?? "\u0000", query, JSON.stringify(canonical(variables ?? {}))]) {
+    hash.update(`${part.length}:`).update(part);
+  }
+  return hash.digest("base64url");
 }
 
 /** JSON with object keys sorted, so that equal variables give equal keys. */

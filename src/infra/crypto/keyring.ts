@@ -72,3 +72,14 @@ export function loadOrCreateDevKeyring(dataDir: string): Keyring {
   chmodSync(path, 0o600);
   return parseKeyring(spec);
 }
+
+/**
+ * The keyring the service (and `rotate-keys`) runs with: `encryptionKeys` (CONFIG_ENCRYPTION_KEYS) when set, else
+ * the development key in `dataDir` (config.ts already refuses production without keys). `warn` is told, with a
+ * message naming no key material, when the development key is used.
+ */
+export function loadKeyring(source: { encryptionKeys?: string; dataDir: string }, warn?: (message: string) => void): Keyring {
+  if (source.encryptionKeys) return parseKeyring(source.encryptionKeys);
+  warn?.("CONFIG_ENCRYPTION_KEYS is not set: using the development key kept in the data directory");
+  return loadOrCreateDevKeyring(source.dataDir);
+}

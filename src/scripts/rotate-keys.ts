@@ -1,0 +1,83 @@
+// `npm run rotate-keys [-- --dry-run] [-- --batch-size N]`: re-seals every stored credential (configs and history
+// snapshots) under the first key of CONFIG_ENCRYPTION_KEYS, while the service runs (README "Key rotation";
+// modules/provider-config/key-rotation.ts). Reads the service's environment (loadConfig) and opens the database as
+// the service does. Prints a JSON summary on stdout; logs (JSON, counts and ids only) go to stderr.
+// Exit status: 0 = nothing is left under another key (the old keys can be removed); 2 = something is (a value no
+// configured key opens, rows a writer kept busy, or, with --dry-run, anything not yet rotated); 1 = error.
+import { pino } from "pino";
+import { ConfigError, loadConfig } from "../config.js";
+import { KeyringError, loadKeyring } from "../infra/crypto/keyring.js";
+import { SecretBox } from "../infra/crypto/secret-box.js";
+import { openDatabase } from "../infra/database/database.js";
+import { UnitOfWork } from "../infra/database/unit-of-work.js";
+import { createLogger } from "../infra/logger.js";
+import { DEFAULT_BATCH_SIZE, KeyRotationService } from "../modules/provider-config/key-rotation.js";
+
+const USAGE = "usage: node dist/scripts/rotate-keys.js [--dry-run] [--batch-size N]";
+const ROWS_REMAIN = 2;
+
+class UsageError extends Error {}
+
+function parseArguments(args: readonly string[]): { dryRun: boolean; batchSize: number } {
+  let dryRun = false;
+  let batchSize = DEFAULT_BATCH_SIZE;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--dry-run") dryRun = true;
+    else if (arg === "--batch-size" || arg?.startsWith("--batch-size=")) {
+      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[++i];
+      if (!value || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000) {
+        throw new UsageError(`--batch-size must be a whole number from 1 to 10000\n${USAGE}`);
+      }
+      batchSize = Number(value);
+    } else throw new UsageError(`unknown argument '${arg}'\n${USAGE}`);
+  }
+  return { dryRun, batchSize };
+}
+
+async function main(): Promise<number> {
+  const { dryRun, batchSize } = parseArguments(process.argv.slice(2));
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: 2, sync: true }) });
+  const sealer = new SecretBox(loadKeyring(config, (message) => logger.warn({ dataDir: config.dataDir }, message)));
+  const database = await openDatabase({
+    url: config.database.url,
+    dataDir: config.dataDir,
+    poolMax: 2,
+    onMigrationApplied: (name) => logger.info({ migration: name }, "migration applied"),
+    onPoolError: (error) => logger.warn({ err: { message: error.message } }, "idle database connection failed"),
+  });
+  try {
+    if (database.kind === "pglite") logger.warn("embedded PGlite: the service must not be running on this data directory meanwhile");
+    const rotation = new KeyRotationService({ unitOfWork: new UnitOfWork(database.adapter), sealer, logger });
+    logger.info({ primaryKeyId: sealer.primaryKeyId, dryRun, batchSize }, "key rotation started");
+    if (dryRun) {
+      const count = await rotation.countRemaining();
+      console.log(JSON.stringify({ dryRun: true, ...count }, null, 2));
+      return count.remaining === 0 ? 0 : ROWS_REMAIN;
+    }
+    const report = await rotation.rotate({ batchSize });
+    console.log(JSON.stringify(report, null, 2));
+    if (report.remaining > 0) {
+      logger.warn(
+        { remaining: report.remaining, failed: report.configs.failed + report.snapshots.failed },
+        "key rotation finished with values still under another key: keep the old keys, see the failures, run again",
+      );
+    } else logger.info("key rotation finished: every stored credential is sealed under the primary key");
+    return report.remaining === 0 ? 0 : ROWS_REMAIN;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    // Configuration and usage problems are the operator's to fix: say what is wrong, without a stack trace.
+    if (error instanceof ConfigError || error instanceof KeyringError || error instanceof UsageError) console.error(error.message);
+    else console.error("Key rotation failed:", error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);
