@@ -1,13 +1,14 @@
 // Redis stopped, paused and restarted with its old data while writes go on (SPEC.md §5): every request still
 // succeeds from the database, and no instance ever serves a value older than an acknowledged write.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestApp, type TestApp, tenant } from "./support/app.js";
+import { hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { type PrivateRedis, redisServerAvailable, startPrivateRedis } from "./support/redis-server.js";
 
 const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { version } }`;
 const READ = `query Read($t: String!) { providerConfigs(tenantId: $t) { version configData } }`;
 
-describe.skipIf(!redisServerAvailable())("with a private redis-server", () => {
+// Two instances must share one database: that takes PostgreSQL (each PGlite instance is a database of its own).
+describe.skipIf(!redisServerAvailable() || !hasPostgres())("with a private redis-server", () => {
   let redis: PrivateRedis;
   let a: TestApp;
   let b: TestApp;

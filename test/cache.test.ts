@@ -6,13 +6,13 @@ import { CacheDependencies } from "../src/infra/cache/dependencies.js";
 import { RedisCache } from "../src/infra/cache/redis-cache.js";
 import type { ProviderConfigRecord } from "../src/modules/provider-config/provider-config.model.js";
 import { CachedTenantConfigSource, type TenantConfigSource } from "../src/modules/provider-config/provider-config.source.js";
-import { hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
+import { hasPostgres, hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
 
 const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { version configData } }`;
 const READ = `query Dashboard($t: String!) { providerConfigs(tenantId: $t) { providerName version configData }
   tenantConfig(tenantId: $t) { isDefault weatherProviders { providerName version } } }`;
 
-describe.skipIf(!hasRedis())("two instances sharing PostgreSQL and Redis", () => {
+describe.skipIf(!hasRedis() || !hasPostgres())("two instances sharing PostgreSQL and Redis", () => {
   const prefix = redisPrefix("cache");
   let a: TestApp;
   let b: TestApp;

@@ -2,18 +2,20 @@
 import { randomBytes } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { ProviderType } from "../../domain/provider.js";
 import { type ProviderHealthRecord, ProviderStatus } from "./provider-health.model.js";
 import { RedisProviderHealthStore } from "./provider-health.redis-store.js";
 import { InMemoryProviderHealthStore, type ProviderHealthStore } from "./provider-health.store.js";
 import { captureLogger } from "./provider-health.test-support.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+// The machine's Redis as the test run found it (test/global-setup.ts); the Redis cases are skipped without one.
+const REDIS_URL = inject("redisUrl");
 const prefix = `pcs-test:${randomBytes(4).toString("hex")}:`;
-const redis = new Redis(REDIS_URL, { lazyConnect: true });
+const redis = new Redis(REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true });
 
 afterAll(async () => {
+  if (!REDIS_URL) return;
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
@@ -28,14 +30,16 @@ const result = (providerName: string, status: ProviderStatus, checkedAt = new Da
   errorMessage: status === ProviderStatus.AVAILABLE ? null : "HTTP 500",
 });
 
-describe.each([
-  ["in memory", (): ProviderHealthStore => new InMemoryProviderHealthStore()],
-  [
+const stores: Array<[string, () => ProviderHealthStore]> = [["in memory", (): ProviderHealthStore => new InMemoryProviderHealthStore()]];
+if (REDIS_URL) {
+  stores.push([
     "Redis",
     (): ProviderHealthStore =>
       new RedisProviderHealthStore(redis, { keyPrefix: `${prefix}${randomBytes(3).toString("hex")}:`, logger: captureLogger() }),
-  ],
-])("%s health store", (_name, createStore) => {
+  ]);
+}
+
+describe.each(stores)("%s health store", (_name, createStore) => {
   it("gives null for a provider never checked, and the last result once checked", async () => {
     const store = createStore();
     expect(await store.get(ProviderType.WEATHER, "open_meteo")).toBeNull();
@@ -57,7 +61,7 @@ describe.each([
   });
 });
 
-describe("Redis health store", () => {
+describe.skipIf(!REDIS_URL)("Redis health store", () => {
   it("keeps one hash per type, so another instance sees the result", async () => {
     const options = { keyPrefix: `${prefix}shared:`, logger: captureLogger() };
     await new RedisProviderHealthStore(redis, options).record(result("open_meteo", ProviderStatus.AVAILABLE));
