@@ -2,9 +2,10 @@
 // HS256 tokens are checked against AUTH_JWT_SECRET; RS256/ES256 tokens against the identity provider's keys at
 // AUTH_JWKS_URL (fetched by jose, cached, refetched when an unknown `kid` shows up). Each verifier pins its own
 // algorithms, so a token can never pick its verification method: an HS256 token signed with a public key as the
-// HMAC secret fails, and `alg: none` fails everywhere. `exp` is required: a token that never expires would be a
-// password nobody can change. Without any auth configuration (refused in production by config.ts) every request
-// is the anonymous caller.
+// HMAC secret fails, and `alg: none` fails everywhere. `exp` is honoured when present (SPEC.md §6 lists sub, tenants
+// and scope as the claims the service reads); identity providers always set it. A token without `tenants` or
+// `scope` is valid and grants no tenant or scope: it may still read the catalog. Without any auth configuration
+// (refused in production by config.ts) every request is the anonymous caller.
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { LRUCache } from "lru-cache";
 import { checkTenantId, Problems } from "../../domain/validation.js";
@@ -69,7 +70,7 @@ class JwtAuthenticator implements Authenticator {
     if (known) return known;
     const payload = await this.verify(token);
     const caller = callerOf(payload);
-    const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, (payload.exp as number) * 1000 - Date.now());
+    const ttl = payload.exp === undefined ? VERIFIED_TOKEN_TTL_MS : Math.min(VERIFIED_TOKEN_TTL_MS, payload.exp * 1000 - Date.now());
     if (ttl > 0) this.verified.set(token, caller, { ttl });
     return caller;
   }
@@ -84,7 +85,6 @@ class JwtAuthenticator implements Authenticator {
     const options = {
       issuer: this.config.issuer,
       audience: this.config.audience,
-      requiredClaims: ["exp"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     };
     try {
@@ -126,7 +126,7 @@ function verificationError(error: unknown): AppError {
   }
 }
 
-/** `sub` → id, `tenants` → tenants, `scope` → the known scopes it lists. Anything malformed → UNAUTHENTICATED. */
+/** `sub` → id, `tenants` → tenants (none when absent), `scope` → the known scopes it lists. Malformed → UNAUTHENTICATED. */
 export function callerOf(payload: JWTPayload): Caller {
   const { sub, tenants, scope } = payload as { sub?: unknown; tenants?: unknown; scope?: unknown };
   if (typeof sub !== "string" || sub.trim() === "" || sub.length > MAX_SUB_LENGTH) {
@@ -141,6 +141,7 @@ export function callerOf(payload: JWTPayload): Caller {
 
 function tenantsOf(claim: unknown): Caller["tenants"] {
   const malformed = unauthenticated(`The bearer token's 'tenants' claim must be an array of at most ${MAX_TENANTS} tenant ids, or ["*"].`);
+  if (claim === undefined) return new Set();
   if (!Array.isArray(claim) || claim.length > MAX_TENANTS) throw malformed;
   if (claim.length === 1 && claim[0] === "*") return "*";
   const problems = new Problems();
