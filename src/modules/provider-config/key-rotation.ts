@@ -21,18 +21,23 @@
 // - A value no configured key opens is reported (table, config id, field; never the value), left as it is, and
 //   counted as failed; the run goes on.
 import { ALL_TENANTS } from "../../domain/tenant-scope.js";
-import { Prisma } from "../../generated/prisma/client.js";
-import type { Executor } from "../../infra/database/sql-executor.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import type { Logger } from "../../infra/logger.js";
+import {
+  type CredentialTable,
+  KeyRotationRepository,
+  type ResealedRow,
+  type SealedRow,
+  type Selection,
+  TABLES,
+  type TableSpec,
+} from "./key-rotation.repository.js";
 import { type CredentialField, type CredentialSealer, credentialContext } from "./provider-config.rules.js";
 
 /** Seals with the primary key and opens with any configured key (SecretBox). */
 export interface RotationSealer extends CredentialSealer {
   readonly primaryKeyId: string;
 }
-
-export type CredentialTable = "configs" | "snapshots";
 
 export interface TableReport {
   /** Rows whose every credential is now sealed under the primary key. */
@@ -92,87 +97,25 @@ export const DEFAULT_BATCH_SIZE = 200;
 const RETRY_ROUNDS = 3;
 const RETRY_PAUSE_MS = 200;
 
-interface TableSpec {
-  name: CredentialTable;
-  table: Prisma.Sql;
-  /** The primary key, the keyset-paging order. */
-  key: Prisma.Sql;
-  keyType: Prisma.Sql;
-  configId: Prisma.Sql;
-  version: Prisma.Sql;
-}
-
-const TABLES: readonly TableSpec[] = [
-  // Configs first: a snapshot written after its config was rotated copies the rotated values.
-  {
-    name: "configs",
-    table: Prisma.raw("provider_configs"),
-    key: Prisma.raw("id"),
-    keyType: Prisma.raw("uuid"),
-    configId: Prisma.raw("id"),
-    version: Prisma.raw("NULL::int"),
-  },
-  {
-    name: "snapshots",
-    table: Prisma.raw("config_versions"),
-    key: Prisma.raw("seq"),
-    keyType: Prisma.raw("bigint"),
-    configId: Prisma.raw("config_id"),
-    version: Prisma.raw("version"),
-  },
-];
-
-interface SealedRow {
-  key: string;
-  configId: string;
-  version: number | null;
-  apiKey: string | null;
-  apiSecret: string | null;
-}
-
-interface ResealedRow {
-  row: SealedRow;
-  apiKey: string | null;
-  apiSecret: string | null;
-}
-
-/** Where a batch reads from: after a keyset cursor, or exactly these rows (retries). */
-type Selection = { after: string | null } | { keys: readonly string[] };
-
 class BatchLimitReached extends Error {}
 
 export class KeyRotationService {
+  private readonly repository = new KeyRotationRepository();
+
   constructor(private readonly deps: KeyRotationDeps) {}
 
   /** Counts what is still sealed under another key than the primary (the dry run; nothing is written). */
   async countRemaining(): Promise<RemainingCount> {
     const prefix = this.primaryPrefix();
-    return this.deps.unitOfWork.read(ALL_TENANTS, async (db) => {
-      const [counts] = await db.query<{ configs: number; snapshots: number }>(Prisma.sql`SELECT
-        (SELECT count(*)::int FROM provider_configs WHERE ${underOtherKey(prefix)}) AS configs,
-        (SELECT count(*)::int FROM config_versions WHERE ${underOtherKey(prefix)}) AS snapshots`);
-      const byKey = await db.query<{
-        keyId: string;
-        values: number;
-      }>(Prisma.sql`SELECT split_part(value, '.', 2) AS "keyId", count(*)::int AS values
-        FROM (SELECT api_key AS value FROM provider_configs UNION ALL SELECT api_secret FROM provider_configs
-          UNION ALL SELECT api_key FROM config_versions UNION ALL SELECT api_secret FROM config_versions) AS stored
-        WHERE value IS NOT NULL GROUP BY 1 ORDER BY 1`);
-      const configs = counts?.configs ?? 0;
-      const snapshots = counts?.snapshots ?? 0;
-      return {
-        primaryKeyId: this.deps.sealer.primaryKeyId,
-        configs,
-        snapshots,
-        remaining: configs + snapshots,
-        valuesByKeyId: Object.fromEntries(byKey.map((row) => [row.keyId, row.values])),
-      };
-    });
+    const { configs, snapshots, valuesByKeyId } = await this.deps.unitOfWork.read(ALL_TENANTS, (db) =>
+      this.repository.countUnderOtherKey(db, prefix),
+    );
+    return { primaryKeyId: this.deps.sealer.primaryKeyId, configs, snapshots, remaining: configs + snapshots, valuesByKeyId };
   }
 
   /** Re-seals everything still under another key; see the top of this file. */
   async rotate(options: RotationOptions = {}): Promise<RotationReport> {
-    const run = new RotationRun(this.deps, this.primaryPrefix(), options);
+    const run = new RotationRun(this.deps, this.repository, this.primaryPrefix(), options);
     try {
       for (const table of TABLES) await run.table(table);
     } catch (error) {
@@ -199,6 +142,7 @@ class RotationRun {
 
   constructor(
     private readonly deps: KeyRotationDeps,
+    private readonly repository: KeyRotationRepository,
     private readonly prefix: string,
     private readonly options: RotationOptions,
   ) {
@@ -233,7 +177,9 @@ class RotationRun {
   /** Reads, re-seals and writes back one batch; undefined when there was nothing left to read. */
   private async batch(spec: TableSpec, selection: Selection): Promise<{ last: string; skipped: string[] } | undefined> {
     if (this.options.maxBatches !== undefined && this.batches >= this.options.maxBatches) throw new BatchLimitReached();
-    const rows = await this.deps.unitOfWork.read(ALL_TENANTS, (db) => this.select(db, spec, selection));
+    const rows = await this.deps.unitOfWork.read(ALL_TENANTS, (db) =>
+      this.repository.selectBatch(db, spec, selection, this.prefix, this.batchSize),
+    );
     const last = rows.at(-1);
     if (!last) return undefined;
     this.batches++;
@@ -267,41 +213,9 @@ class RotationRun {
     return { last: last.key, skipped };
   }
 
-  private async select(db: Executor, spec: TableSpec, selection: Selection): Promise<SealedRow[]> {
-    const where =
-      "keys" in selection
-        ? Prisma.sql`AND ${spec.key} = ANY(${selection.keys}::${spec.keyType}[])`
-        : selection.after === null
-          ? Prisma.empty
-          : Prisma.sql`AND ${spec.key} > ${selection.after}::${spec.keyType}`;
-    return db.query<SealedRow>(Prisma.sql`SELECT ${spec.key}::text AS key, ${spec.configId}::text AS "configId", ${spec.version} AS version,
-        api_key AS "apiKey", api_secret AS "apiSecret"
-      FROM ${spec.table} WHERE ${underOtherKey(this.prefix)} ${where}
-      ORDER BY ${spec.key} LIMIT ${this.batchSize}::int`);
-  }
-
-  /**
-   * One UPDATE for the batch: a compare-and-set on the values read, on rows it can lock without waiting. Returns
-   * the keys of the rows it changed.
-   */
   private async write(spec: TableSpec, rows: readonly ResealedRow[]): Promise<Set<string>> {
-    const updated = await this.deps.unitOfWork.write(ALL_TENANTS, (db) =>
-      db.query<{ key: string }>(Prisma.sql`WITH input AS (
-          SELECT * FROM unnest(${rows.map(({ row }) => row.key)}::${spec.keyType}[],
-            ${rows.map(({ row }) => row.apiKey)}::text[], ${rows.map((r) => r.apiKey)}::text[],
-            ${rows.map(({ row }) => row.apiSecret)}::text[], ${rows.map((r) => r.apiSecret)}::text[])
-            AS r(key, old_key, new_key, old_secret, new_secret)
-        ), unchanged AS (
-          SELECT r.* FROM ${spec.table} AS t JOIN input AS r ON t.${spec.key} = r.key
-          WHERE t.api_key IS NOT DISTINCT FROM r.old_key AND t.api_secret IS NOT DISTINCT FROM r.old_secret
-          FOR UPDATE OF t SKIP LOCKED
-        )
-        UPDATE ${spec.table} AS t SET api_key = u.new_key, api_secret = u.new_secret
-        FROM unchanged AS u
-        WHERE t.${spec.key} = u.key AND t.api_key IS NOT DISTINCT FROM u.old_key AND t.api_secret IS NOT DISTINCT FROM u.old_secret
-        RETURNING t.${spec.key}::text AS key`),
-    );
-    return new Set(updated.map((row) => row.key));
+    const updated = await this.deps.unitOfWork.write(ALL_TENANTS, (db) => this.repository.writeBatch(db, spec, rows));
+    return new Set(updated);
   }
 
   /** The value sealed under the primary key; the stored one when it already is, is null, or cannot be opened. */
@@ -329,15 +243,6 @@ class RotationRun {
   private underPrimary(value: string | null): boolean {
     return value === null || value.startsWith(this.prefix);
   }
-}
-
-/**
- * Rows holding a value sealed under another key than the primary. `starts_with`, not LIKE: a key id may contain
- * `_`, which LIKE would read as a wildcard.
- */
-function underOtherKey(prefix: string): Prisma.Sql {
-  return Prisma.sql`((api_key IS NOT NULL AND NOT starts_with(api_key, ${prefix}))
-    OR (api_secret IS NOT NULL AND NOT starts_with(api_secret, ${prefix})))`;
 }
 
 function sameFailure(a: RotationFailure, b: RotationFailure): boolean {
