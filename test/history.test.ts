@@ -1,7 +1,8 @@
 // configHistory and ProviderConfig.history against the real PostgreSQL: order, one snapshot per change, snapshot
 // fields, filters, limits and cursor paging that stays stable while changes arrive (SPEC.md §3, §8).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { codeOf, type GraphQLResponse, startTestApp, type TestApp, tenant } from "./support/app.js";
+import { startTestApp, type TestApp, tenant } from "./support/app.js";
+import { expectBadInput, historyClient } from "./support/history.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,58 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-interface Version {
-  id: string;
-  configId: string;
-  providerType: string;
-  providerName: string;
-  version: number;
-  changeType: string;
-  changedAt: string;
-}
-
-const VERSION_FIELDS =
-  "id configId tenantId providerType providerName priority enabled configData hasApiKey version changeType changedAt changedBy changeReason";
-const HISTORY = `query($tenantId: String!, $providerType: ProviderType, $providerName: String, $configId: UUID, $limit: Int, $after: String) {
-  configHistory(tenantId: $tenantId, providerType: $providerType, providerName: $providerName, configId: $configId, limit: $limit, after: $after) {
-    items { ${VERSION_FIELDS} } nextCursor } }`;
-
-async function upsert(input: Record<string, unknown>): Promise<{ id: string; version: number; updatedAt: string }> {
-  const response = await t.gql(
-    `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { id version updatedAt } }`,
-    { input },
-  );
-  expect(response.errors).toBeUndefined();
-  return response.data?.upsertProviderConfig;
-}
-
-function page(variables: Record<string, unknown>) {
-  return t.gql<{ configHistory: { items: Version[]; nextCursor: string | null } }>(HISTORY, variables);
-}
-
-async function items(variables: Record<string, unknown>): Promise<Version[]> {
-  const response = await page(variables);
-  expect(response.errors).toBeUndefined();
-  return response.data?.configHistory.items ?? [];
-}
-
-/** A short, human BAD_USER_INPUT naming `field`, with no SQL or stack trace in it. */
-function expectBadInput(response: GraphQLResponse, field: string): void {
-  expect(codeOf(response)).toBe("BAD_USER_INPUT");
-  const error = response.errors?.[0];
-  expect(error?.extensions?.field).toBe(field);
-  expect(error?.message).toContain(field);
-  expect(error?.message.length).toBeLessThan(300);
-  expect(error?.message).not.toMatch(/select|insert|prisma|\bat .*\.[jt]s|\n/i);
-}
-
-/** A config of `tenantId` with versions 1..count (CREATED, then UPDATED by priority/configData changes). */
-async function configWithVersions(tenantId: string, count: number, providerName = "openstreetmap") {
-  const key = { tenantId, providerType: "MAP", providerName };
-  const created = await upsert(key);
-  for (let version = 2; version <= count; version++) await upsert({ ...key, configData: { step: version } });
-  return created.id;
-}
+const { upsert, page, items, configWithVersions } = historyClient(() => t);
 
 describe("configHistory", () => {
   test("is newest first and each change writes exactly one snapshot; a no-op writes none", async () => {
