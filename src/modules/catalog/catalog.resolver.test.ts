@@ -20,8 +20,6 @@ async function run(source: string, caller: Caller = ANONYMOUS_CALLER) {
   return graphql({ schema, source, contextValue });
 }
 
-describe("catalog schema", () => {});
-
 describe("catalog queries", () => {
   it("lists the catalog of one type, or all of it", async () => {
     const result = await run(`{ sms: providerCatalog(providerType: SMS) { id nameAr details } all: providerCatalog { id } }`);
