@@ -115,8 +115,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const configRepository = new ProviderConfigRepository();
   const historyRepository = new HistoryRepository();
   const cacheEvents: CacheEvents = {
-    hit: (name, count = 1) => repeat(count, () => metrics.cacheHit(name)),
-    miss: (name, count = 1) => repeat(count, () => metrics.cacheMiss(name)),
+    hit: (name, count) => metrics.cacheHit(name, count),
+    miss: (name, count) => metrics.cacheMiss(name, count),
     error: (name) => metrics.cacheError(name),
   };
   const cache: GenerationalCache = redis
@@ -267,8 +267,4 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await database.close();
     },
   };
-}
-
-function repeat(times: number, action: () => void): void {
-  for (let i = 0; i < times; i++) action();
 }

@@ -1,7 +1,8 @@
 // upsertProviderConfigs against the real PostgreSQL: input order, all or nothing, batch-level validation, the
 // upsert rules (omitted vs null, no-op writes, change types) inside a batch, and the change reason (SPEC.md §2-§3).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { codeOf, type GraphQLResponse, startTestApp, type TestApp, tenant } from "./support/app.js";
+import { startTestApp, type TestApp, tenant } from "./support/app.js";
+import { expectBadInput } from "./support/errors.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -50,17 +51,6 @@ async function history(tenantId: string) {
 async function stored(tenantId: string) {
   const response = await t.gql(`query($t: String!) { providerConfigs(tenantId: $t) { providerName version configData } }`, { t: tenantId });
   return response.data?.providerConfigs;
-}
-
-/** A short, human BAD_USER_INPUT naming `field`, with no SQL or stack trace in it. */
-function expectBadInput(response: GraphQLResponse, field: string): void {
-  expect(codeOf(response)).toBe("BAD_USER_INPUT");
-  const error = response.errors?.[0];
-  expect(error?.extensions?.field).toBe(field);
-  expect(error?.message).toContain(field);
-  expect(error?.message.length).toBeLessThan(300);
-  expect(error?.message).not.toMatch(/select|insert|prisma|\bat .*\.[jt]s|\n/i);
-  expect(response.data).toBeNull();
 }
 
 describe("results", () => {

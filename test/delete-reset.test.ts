@@ -1,7 +1,8 @@
 // deleteProviderConfig and resetTenantConfig against the real PostgreSQL: what they return, that configs go and
 // their history stays, expectedVersion, re-creating after a delete, and tenant boundaries (SPEC.md §3, §8).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { codeOf, type GraphQLResponse, startTestApp, type TestApp, tenant } from "./support/app.js";
+import { startTestApp, type TestApp, tenant } from "./support/app.js";
+import { expectError } from "./support/errors.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -35,18 +36,6 @@ async function history(tenantId: string, configId?: string) {
   );
   expect(response.errors).toBeUndefined();
   return response.data?.configHistory.items as Array<Record<string, unknown>>;
-}
-
-/** A short, human error with `code` naming `field`, with no SQL or stack trace in it. */
-function expectError(response: GraphQLResponse, code: string, field?: string): void {
-  expect(codeOf(response)).toBe(code);
-  const error = response.errors?.[0];
-  if (field) {
-    expect(error?.extensions?.field).toBe(field);
-    expect(error?.message).toContain(field);
-  }
-  expect(error?.message.length).toBeLessThan(300);
-  expect(error?.message).not.toMatch(/select|insert|delete from|prisma|\bat .*\.[jt]s|\n/i);
 }
 
 describe("deleteProviderConfig", () => {

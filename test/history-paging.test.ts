@@ -2,7 +2,8 @@
 // stability while changes arrive, and refusal of cursors not issued for the query (SPEC.md §3, §8).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestApp, type TestApp, tenant } from "./support/app.js";
-import { expectBadInput, historyClient } from "./support/history.js";
+import { expectBadInput } from "./support/errors.js";
+import { historyClient } from "./support/history.js";
 
 let t: TestApp;
 beforeAll(async () => {

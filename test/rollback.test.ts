@@ -1,7 +1,8 @@
 // rollbackProviderConfig against the real PostgreSQL: what it restores (credentials included), its change type,
 // no-op rollbacks, bringing a deleted config back under its id, and every way it refuses (SPEC.md §3, §8).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { codeOf, type GraphQLResponse, startTestApp, type TestApp, tenant } from "./support/app.js";
+import { startTestApp, type TestApp, tenant } from "./support/app.js";
+import { expectError } from "./support/errors.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -46,18 +47,6 @@ async function remove(id: string) {
   const response = await t.gql(`mutation($id: UUID!) { deleteProviderConfig(id: $id) { id version } }`, { id });
   expect(response.errors).toBeUndefined();
   return response.data?.deleteProviderConfig as { id: string; version: number };
-}
-
-/** A short, human error with `code` naming `field`, with no SQL or stack trace in it. */
-function expectError(response: GraphQLResponse, code: string, field?: string): void {
-  expect(codeOf(response)).toBe(code);
-  const error = response.errors?.[0];
-  if (field) {
-    expect(error?.extensions?.field).toBe(field);
-    expect(error?.message).toContain(field);
-  }
-  expect(error?.message.length).toBeLessThan(300);
-  expect(error?.message).not.toMatch(/select|insert|prisma|\bat .*\.[jt]s|\n/i);
 }
 
 describe("restoring a version", () => {

@@ -138,12 +138,13 @@ export class Metrics {
     for (const code of record.errorCodes) this.errors.inc({ code: safe(code) });
   }
 
-  cacheHit(cache: string): void {
-    this.cacheRequests.inc({ cache: safe(cache), result: "hit" });
+  /** `count` lookups of one batch (a read of many tenants is one round trip but many lookups). */
+  cacheHit(cache: string, count = 1): void {
+    if (count > 0) this.cacheRequests.inc({ cache: safe(cache), result: "hit" }, count);
   }
 
-  cacheMiss(cache: string): void {
-    this.cacheRequests.inc({ cache: safe(cache), result: "miss" });
+  cacheMiss(cache: string, count = 1): void {
+    if (count > 0) this.cacheRequests.inc({ cache: safe(cache), result: "miss" }, count);
   }
 
   cacheError(cache: string): void {

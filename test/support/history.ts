@@ -1,6 +1,6 @@
 // What the history tests share: the configHistory query, typed, and a few writes that produce history.
 import { expect } from "vitest";
-import { codeOf, type GraphQLResponse, type TestApp } from "./app.js";
+import type { TestApp } from "./app.js";
 
 export interface Version {
   id: string;
@@ -17,16 +17,6 @@ export const VERSION_FIELDS =
 export const HISTORY = `query($tenantId: String!, $providerType: ProviderType, $providerName: String, $configId: UUID, $limit: Int, $after: String) {
   configHistory(tenantId: $tenantId, providerType: $providerType, providerName: $providerName, configId: $configId, limit: $limit, after: $after) {
     items { ${VERSION_FIELDS} } nextCursor } }`;
-
-/** A short, human BAD_USER_INPUT naming `field`, with no SQL or stack trace in it. */
-export function expectBadInput(response: GraphQLResponse, field: string): void {
-  expect(codeOf(response)).toBe("BAD_USER_INPUT");
-  const error = response.errors?.[0];
-  expect(error?.extensions?.field).toBe(field);
-  expect(error?.message).toContain(field);
-  expect(error?.message.length).toBeLessThan(300);
-  expect(error?.message).not.toMatch(/select|insert|prisma|\bat .*\.[jt]s|\n/i);
-}
 
 /** History helpers bound to the test file's app (a getter: the app starts in beforeAll). */
 export function historyClient(app: () => TestApp) {

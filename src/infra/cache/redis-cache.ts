@@ -112,7 +112,8 @@ export class RedisCache implements GenerationalCache {
 
   async write(epoch: string, entries: ReadonlyArray<{ key: string; generation: string; value: string }>): Promise<void> {
     if (entries.length === 0 || !this.trusted) return;
-    const batch = this.redis.multi();
+    // Independent keys: a pipeline (one round trip), no transaction needed.
+    const batch = this.redis.pipeline();
     for (const entry of entries) {
       batch.set(
         `${this.prefix}v:${epoch}:${entry.generation}:${this.generationKey(entry.key)}`,

@@ -1,4 +1,4 @@
-// configHistory (newest first, cursor paging that stays stable while changes arrive) and rollback.
+// configHistory (newest first, cursor paging that stays stable while changes arrive) and ProviderConfig.history.
 
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkProviderName, checkTenantId, validate } from "../../domain/validation.js";

@@ -1,6 +1,6 @@
-// Reads of provider configs: lists, one by id, the grouped tenant view, failover input and decrypted
+// Reads of provider configs: lists, one by id, the grouped tenant view and decrypted
 // credentials. List reads go through the request's DataLoaders (and so through the cache); credentials never do.
-import type { ProviderPriority, ProviderType } from "../../domain/provider.js";
+import type { ProviderType } from "../../domain/provider.js";
 import { checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
@@ -38,16 +38,6 @@ export class ProviderConfigQueries {
 
   async tenantConfig(caller: Caller, loaders: ConfigLoaders, tenantId: string): Promise<TenantConfigRecord> {
     return buildTenantConfig(tenantId, await this.tenantConfigs(caller, loaders, tenantId));
-  }
-
-  /** The tenant's configs of one type, for failover chains. */
-  async listOfType(
-    caller: Caller,
-    loaders: ConfigLoaders,
-    tenantId: string,
-    providerType: ProviderType,
-  ): Promise<Array<{ providerName: string; priority: ProviderPriority; enabled: boolean }>> {
-    return this.list(caller, loaders, tenantId, { providerType });
   }
 
   /** Decrypted credentials; needs `secrets:read` for the config's tenant. Read from the database, never cached. */
