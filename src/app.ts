@@ -102,6 +102,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     { database: database.kind, migrationsApplied: database.migrations.applied.length, rowLevelSecurity: database.rowLevelSecurity },
     "database ready",
   );
+  if (database.rowLevelSecurity === "bypassed" && config.database.requireRowLevelSecurity) {
+    await database.close();
+    throw new Error(
+      "Row-level security is bypassed: the database user is a superuser or has BYPASSRLS and cannot take the pcs_app role. Refusing to start in production.",
+    );
+  }
   if (database.rowLevelSecurity === "bypassed") {
     logger.warn("ROW-LEVEL SECURITY IS BYPASSED: the database user is a superuser or has BYPASSRLS and cannot take the pcs_app role.");
   }

@@ -24,12 +24,13 @@ describe("loadConfig", () => {
       port: 8104,
       host: "0.0.0.0",
       dataDir: "./.data",
-      database: { url: undefined, poolMax: 20 },
+      database: { url: undefined, poolMax: 20, requireRowLevelSecurity: false },
+      maxConfigsPerTenant: 500,
       redis: { url: undefined, keyPrefix: "pcs:" },
       cacheTtlSeconds: 300,
-      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
+      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, requireExp: false },
       encryptionKeys: undefined,
-      providerCheck: { originOverride: undefined, timeoutMs: 5000, monitorIntervalSeconds: 0 },
+      providerCheck: { originOverride: undefined, timeoutMs: 5000, monitorIntervalSeconds: 0, resultTtlSeconds: 900 },
       logLevel: "info",
       graphiql: true,
       introspection: true,
@@ -123,6 +124,23 @@ describe("production", () => {
   test("refuses to start without CONFIG_ENCRYPTION_KEYS", () => {
     expect(problemsOf({ ...PRODUCTION, CONFIG_ENCRYPTION_KEYS: undefined })).toEqual([
       "CONFIG_ENCRYPTION_KEYS: required when NODE_ENV=production",
+    ]);
+  });
+
+  test("requires exp on tokens and row-level security (SPEC.md §13)", () => {
+    expect(loadConfig(PRODUCTION)).toMatchObject({ auth: { requireExp: true }, database: { requireRowLevelSecurity: true } });
+  });
+
+  test("refuses a JWKS URL that is not https", () => {
+    expect(problemsOf({ ...PRODUCTION, AUTH_JWKS_URL: "http://idp.example/jwks" })).toEqual([
+      "AUTH_JWKS_URL: must be an https:// URL when NODE_ENV=production",
+    ]);
+    expect(loadConfig({ AUTH_JWKS_URL: "http://127.0.0.1:9/jwks" }).auth.jwksUrl).toBe("http://127.0.0.1:9/jwks");
+  });
+
+  test("refuses the provider-check origin override", () => {
+    expect(problemsOf({ ...PRODUCTION, PROVIDER_CHECK_ORIGIN_OVERRIDE: "https://elsewhere.example" })).toEqual([
+      "PROVIDER_CHECK_ORIGIN_OVERRIDE: not allowed when NODE_ENV=production (it would send tenants' keys to another host)",
     ]);
   });
 

@@ -55,6 +55,8 @@ const envSchema = z.object({
   PROVIDER_CHECK_ORIGIN_OVERRIDE: url(["http:", "https:"]).optional(),
   PROVIDER_CHECK_TIMEOUT_MS: integer(1, 120_000).default(5000),
   HEALTH_MONITOR_INTERVAL_SECONDS: integer(0, 86_400).default(0),
+  HEALTH_RESULT_TTL_SECONDS: integer(1, 604_800).default(900),
+  MAX_CONFIGS_PER_TENANT: integer(1, 100_000).default(500),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GRAPHIQL_ENABLED: flag.optional(),
   INTROSPECTION_ENABLED: flag.optional(),
@@ -65,14 +67,19 @@ export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
-  database: { url?: string; poolMax: number };
+  /** `requireRowLevelSecurity`: a login that bypasses the policies stops start-up (production, SPEC.md §13). */
+  database: { url?: string; poolMax: number; requireRowLevelSecurity: boolean };
+  /** SPEC.md §13: beyond it a create is BAD_USER_INPUT. */
+  maxConfigsPerTenant: number;
   /** `keyPrefix` lets several deployments share one Redis. */
   redis: { url?: string; keyPrefix: string };
   cacheTtlSeconds: number;
-  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  /** `requireExp`: production refuses tokens without an expiry (SPEC.md §13). */
+  auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; requireExp: boolean };
   /** Raw `keyId:base64[,keyId:base64]` list; parsed and checked by infra/crypto. */
   encryptionKeys?: string;
-  providerCheck: { originOverride?: string; timeoutMs: number; monitorIntervalSeconds: number };
+  /** `resultTtlSeconds`: how long a recorded health result counts before it reads as never checked. */
+  providerCheck: { originOverride?: string; timeoutMs: number; monitorIntervalSeconds: number; resultTtlSeconds: number };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   graphiql: boolean;
   introspection: boolean;
@@ -100,6 +107,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && !present.CONFIG_ENCRYPTION_KEYS) {
     problems.push("CONFIG_ENCRYPTION_KEYS: required when NODE_ENV=production");
   }
+  // SPEC.md §13: a key set fetched over plain HTTP can be replaced in transit, and the origin override would send
+  // every tenant's decrypted key to another host.
+  if (production && present.AUTH_JWKS_URL && !/^\s*https:/i.test(present.AUTH_JWKS_URL)) {
+    problems.push("AUTH_JWKS_URL: must be an https:// URL when NODE_ENV=production");
+  }
+  if (production && present.PROVIDER_CHECK_ORIGIN_OVERRIDE) {
+    problems.push("PROVIDER_CHECK_ORIGIN_OVERRIDE: not allowed when NODE_ENV=production (it would send tenants' keys to another host)");
+  }
   if (jwtSecret && jwtSecret.length < 32) {
     problems.push("AUTH_JWT_SECRET: must be at least 32 characters");
   }
@@ -113,15 +128,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, requireRowLevelSecurity: production },
+    maxConfigsPerTenant: e.MAX_CONFIGS_PER_TENANT,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
-    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_JWT_ISSUER, audience: e.AUTH_JWT_AUDIENCE },
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_JWT_ISSUER,
+      audience: e.AUTH_JWT_AUDIENCE,
+      requireExp: production,
+    },
     encryptionKeys: e.CONFIG_ENCRYPTION_KEYS,
     providerCheck: {
       originOverride: e.PROVIDER_CHECK_ORIGIN_OVERRIDE,
       timeoutMs: e.PROVIDER_CHECK_TIMEOUT_MS,
       monitorIntervalSeconds: e.HEALTH_MONITOR_INTERVAL_SECONDS,
+      resultTtlSeconds: e.HEALTH_RESULT_TTL_SECONDS,
     },
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL_ENABLED ?? !production,

@@ -17,6 +17,8 @@ export interface AuthConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Refuse tokens without `exp` (production, SPEC.md §13): a leaked token must not work forever. */
+  requireExp?: boolean;
 }
 
 export interface Authenticator {
@@ -86,6 +88,7 @@ class JwtAuthenticator implements Authenticator {
       issuer: this.config.issuer,
       audience: this.config.audience,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: this.config.requireExp ? ["exp"] : [],
     };
     try {
       // The header only chooses which verifier runs; each one accepts its own algorithms and nothing else.
