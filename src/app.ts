@@ -8,20 +8,22 @@ import { performance } from "node:perf_hooks";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { PGlite } from "@electric-sql/pglite";
-import { type GraphQLSchema, printSchema } from "graphql";
+import { type DocumentNode, type GraphQLSchema, printSchema } from "graphql";
 import type { AppConfig } from "./config.js";
 import { cacheableCaller, requestCaller } from "./graphql/authentication.js";
 import type { RequestContext, RequestLoaders } from "./graphql/context.js";
+import { DocumentInspector, queryTextOf } from "./graphql/document-inspector.js";
 import { createFormatError } from "./graphql/format-error.js";
 import { costLimitPlugin } from "./graphql/limits/cost-limit.plugin.js";
 import { depthLimitRule } from "./graphql/limits/depth-limit.js";
+import { MAX_DOCUMENT_TOKENS } from "./graphql/limits/document-shape.js";
 import { rootFieldLimitRule } from "./graphql/limits/root-field-limit.js";
 import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
 import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
 import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
 import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
-import { CacheableOperations } from "./graphql/response-cache/cacheable-operation.js";
 import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import { CacheDependencies } from "./infra/cache/dependencies.js";
@@ -65,6 +67,10 @@ import { RedisProviderHealthStore } from "./modules/provider-health/provider-hea
 import { ProviderHealthResolver } from "./modules/provider-health/provider-health.resolver.js";
 import { ProviderHealthService } from "./modules/provider-health/provider-health.service.js";
 import { InMemoryProviderHealthStore, type ProviderHealthStore } from "./modules/provider-health/provider-health.store.js";
+
+/** Apollo's parsed-document memo (counted as the documents' JSON length) and persisted-query texts. */
+const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
+const PERSISTED_QUERY_BYTES = 8 * 1024 * 1024;
 
 export interface AppOptions {
   logger?: Logger;
@@ -179,9 +185,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
   };
 
+  const recordRejected = createRejectedRequestRecorder(metrics, logger);
+  const documents = new DocumentInspector();
   const httpServer = createServer();
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    // SPEC.md §13: the parser stops at this many tokens, so no document is large enough to stall validation.
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
+    // Apollo's defaults are 30 MiB each; both are bounded in bytes (sizes as Apollo's LRU counts them).
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_BYTES }),
+    cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_BYTES }),
     formatError: createFormatError(logger),
     introspection: config.introspection,
     // SPEC.md §8 limits: depth and root fields by document shape, cost once the operation and variables are known.
@@ -211,16 +224,21 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   };
   // One authenticator for the context and the whole-response cache: a cache hit needs the same valid token.
   const authenticator = createAuthenticator(config.auth);
-  const recordRejected = createRejectedRequestRecorder(metrics, logger);
   const front = graphqlFront(
     createHttpApp({
       apollo,
       createContext: async (request, response) => {
         const requestId = response.locals.requestId as string;
         const startedAt = performance.now();
-        const caller = await requestCaller(authenticator, request, (code) =>
-          recordRejected(requestId, code, performance.now() - startedAt),
-        );
+        const rejected = (code: string) => recordRejected(requestId, code, performance.now() - startedAt);
+        const caller = await requestCaller(authenticator, request, rejected);
+        // Refused before Apollo validates it (SPEC.md §13); inspected only now that the caller is authenticated.
+        const query = queryTextOf(request);
+        const problem = query === undefined ? null : documents.inspect(query).problem;
+        if (problem) {
+          rejected(String(problem.extensions.code));
+          throw problem;
+        }
         return createContext(caller, requestId, responseCacheKeyOf(request));
       },
       readiness,
@@ -229,11 +247,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     }),
     responseCacheFastPath({
       cache,
-      operations: new CacheableOperations(),
+      documents,
       schemaId: createHash("sha256").update(printSchema(schema)).digest("base64url").slice(0, 16),
       callerOf: (request) => cacheableCaller(authenticator, request),
       onHit: createResponseCacheHitRecorder(metrics, logger),
     }),
+    (error) => logger.error({ reason: error instanceof Error ? error.name : "unknown" }, "response cache fast path failed"),
   );
   httpServer.on("request", front);
 

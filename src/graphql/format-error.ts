@@ -39,6 +39,11 @@ export function createFormatError(logger: Logger) {
     if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { message: withoutEchoedValue(formatted.message, reasonOf(original)), ...where, extensions: { code } };
     }
+    // A client mistake Apollo reports without a code (e.g. a persisted query whose hash does not match its text)
+    // still carries its 4xx status: it is the client's to fix, so it keeps a client-error code.
+    if (isClientErrorStatus(httpStatusOf(original))) {
+      return { message: withoutEchoedValue(formatted.message), ...where, extensions: { code: "BAD_REQUEST" } };
+    }
     logger.error({ error: describe(original), path: formatted.path }, "unexpected error");
     return { message: "Internal server error.", ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
@@ -78,6 +83,14 @@ function reasonOf(error: unknown): string | undefined {
   const wrapped = typeof error === "object" && error !== null ? (error as { originalError?: unknown }).originalError : undefined;
   return wrapped instanceof Error ? wrapped.message : undefined;
 }
+
+function httpStatusOf(error: unknown): unknown {
+  const extensions =
+    typeof error === "object" && error !== null ? (error as { extensions?: { http?: { status?: unknown } } }).extensions : undefined;
+  return extensions?.http?.status;
+}
+
+const isClientErrorStatus = (status: unknown): boolean => typeof status === "number" && status >= 400 && status < 500;
 
 /**
  * Error class, code and message only: no stack or request data in the log line. Logged under `error`, not `err`:

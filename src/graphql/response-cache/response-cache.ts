@@ -1,7 +1,12 @@
 // Whole-response caching for read-only queries (SPEC.md §5 with the issue's speed target): a hit is answered
 // before Apollo parses, validates or executes anything. The key holds everything a response depends on besides
-// the data: the schema, the caller's tenants and scopes, the operation, its text and its variables. The data
-// part is checked by generation on every hit (see infra/cache), so a hit is exactly as fresh as a database read.
+// the data: the schema, the caller's tenants and scopes, the operation, its text and the values of the variables
+// it declares. The data part is checked by generation on every hit (see infra/cache), so a hit is exactly as
+// fresh as a database read.
+// Hostile input (SPEC.md §13): the caller is authenticated before any per-text work; variables the operation does
+// not declare never enter the key (they cannot change the response, so varying them must not mint new entries);
+// the declared ones are keyed through a bounded walk, and values too deep or too large to key are executed
+// instead; responses over MAX_CACHED_RESPONSE_BYTES are not stored.
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
@@ -9,7 +14,13 @@ import type { GenerationalCache } from "../../infra/cache/generational-cache.js"
 import type { FastPath } from "../../infra/http/graphql-front.js";
 import type { Caller } from "../../modules/access/caller.js";
 import type { RequestContext } from "../context.js";
-import type { CacheableOperations } from "./cacheable-operation.js";
+import type { DocumentInspector } from "../document-inspector.js";
+
+/** Larger responses are executed every time: storing them would let a few requests fill the cache. */
+export const MAX_CACHED_RESPONSE_BYTES = 256 * 1024;
+/** Variable values deeper or larger than these are not keyed (the request is executed normally). */
+const MAX_VARIABLE_DEPTH = 16;
+const MAX_VARIABLE_NODES = 2000;
 
 interface GraphQLRequestBody {
   query?: unknown;
@@ -20,7 +31,7 @@ interface GraphQLRequestBody {
 
 export interface ResponseCacheOptions {
   cache: GenerationalCache;
-  operations: CacheableOperations;
+  documents: DocumentInspector;
   /** Changes whenever the schema does, so that a deploy never serves responses of another shape. */
   schemaId: string;
   /** The caller, exactly as the GraphQL context will see it; undefined when the request is not authenticated. */
@@ -31,8 +42,9 @@ export interface ResponseCacheOptions {
 
 export interface ResponseCacheHit {
   requestId: string;
-  query: string;
-  operationName: string | undefined;
+  /** The operation's own name; null when anonymous. */
+  name: string | null;
+  documentHash: string;
   startedAt: bigint;
 }
 
@@ -48,10 +60,14 @@ export function responseCacheFastPath(options: ResponseCacheOptions): FastPath {
     const query = body?.query;
     const operationName = typeof body?.operationName === "string" ? body.operationName : undefined;
     if (typeof query !== "string" || body?.extensions !== undefined) return false;
-    if (!options.operations.isCacheable(query, operationName)) return false;
+    // Authentication first: nothing is parsed or memoized for a caller without a valid token.
     const caller = await options.callerOf(request);
     if (!caller) return false;
-    const key = responseKey(options.schemaId, caller, operationName, query, body?.variables);
+    const operation = options.documents.cacheable(query, operationName);
+    if (!operation) return false;
+    const variables = canonicalVariables(operation.variables, body?.variables);
+    if (variables === undefined) return false;
+    const key = responseKey(options.schemaId, caller, operationName, query, variables);
     const hit = await options.cache.readResponse(key);
     if (hit === null) {
       missKeys.set(request, key);
@@ -59,7 +75,7 @@ export function responseCacheFastPath(options: ResponseCacheOptions): FastPath {
     }
     response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(hit) });
     response.end(hit);
-    options.onHit?.({ requestId, query, operationName, startedAt });
+    options.onHit?.({ requestId, name: operation.name, documentHash: operation.documentHash, startedAt });
     return true;
   };
 }
@@ -76,7 +92,9 @@ export function responseCachePlugin(cache: GenerationalCache): ApolloServerPlugi
           const result = response.body.singleResult;
           if (result.errors?.length || result.data === undefined || response.http.status) return;
           // The bytes Apollo sends for this result (its JSON plus a newline).
-          await cache.writeResponse(key, cacheDependencies.epoch, cacheDependencies.list, `${JSON.stringify(result)}\n`);
+          const bytes = `${JSON.stringify(result)}\n`;
+          if (bytes.length > MAX_CACHED_RESPONSE_BYTES) return;
+          await cache.writeResponse(key, cacheDependencies.epoch, cacheDependencies.list, bytes);
         },
       };
     },
@@ -88,25 +106,58 @@ export function responseKey(
   caller: Caller,
   operationName: string | undefined,
   query: string,
-  variables: unknown,
+  canonicalVariables: string,
 ): string {
   const tenants = caller.tenants === "*" ? "*" : [...caller.tenants].sort().join(",");
   const scopes = [...caller.scopes].sort().join(" ");
   // Length-prefixed parts: no two different requests can produce the same input to the hash.
   const hash = createHash("sha256");
-  for (const part of [schemaId, tenants, scopes, operationName ?? "\u0000", query, JSON.stringify(canonical(variables ?? {}))]) {
+  for (const part of [schemaId, tenants, scopes, operationName ?? "\u0000", query, canonicalVariables]) {
     hash.update(`${part.length}:`).update(part);
   }
   return hash.digest("base64url");
 }
 
-/** JSON with object keys sorted, so that equal variables give equal keys. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+/**
+ * The values of the declared variables as JSON with object keys sorted, so that equal values give equal keys;
+ * undefined when they are nested deeper than MAX_VARIABLE_DEPTH or hold more than MAX_VARIABLE_NODES values (the
+ * walk stops there, so a hostile value costs at most that much).
+ */
+export function canonicalVariables(declared: readonly string[], given: unknown): string | undefined {
+  const values = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
+  const budget = { nodes: MAX_VARIABLE_NODES };
+  const picked: Record<string, unknown> = {};
+  for (const name of declared) {
+    if (!Object.hasOwn(values, name)) continue;
+    const value = canonical(values[name], 0, budget);
+    if (value === TOO_LARGE) return undefined;
+    picked[name] = value;
+  }
+  return JSON.stringify(picked);
+}
+
+const TOO_LARGE = Symbol("too large");
+
+function canonical(value: unknown, depth: number, budget: { nodes: number }): unknown {
+  if (--budget.nodes < 0 || depth > MAX_VARIABLE_DEPTH) return TOO_LARGE;
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-  );
+  if (Array.isArray(value)) {
+    if (value.length > budget.nodes) return TOO_LARGE;
+    const out: unknown[] = [];
+    for (const item of value) {
+      const inner = canonical(item, depth + 1, budget);
+      if (inner === TOO_LARGE) return TOO_LARGE;
+      out.push(inner);
+    }
+    return out;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > budget.nodes) return TOO_LARGE;
+  const out: Record<string, unknown> = {};
+  for (const key of keys.sort()) {
+    const inner = canonical((value as Record<string, unknown>)[key], depth + 1, budget);
+    if (inner === TOO_LARGE) return TOO_LARGE;
+    out[key] = inner;
+  }
+  return out;
 }

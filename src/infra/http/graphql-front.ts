@@ -25,7 +25,11 @@ export function sendJsonError(response: ServerResponse, status: number, code: st
   response.end(body);
 }
 
-export function graphqlFront(app: RequestListener, fastPath: FastPath): RequestListener {
+/**
+ * `onFastPathError` hears of a fast path that threw; the request then takes the normal path, as the fast path is
+ * only a shortcut. No promise here is left without a handler: an unhandled rejection would end the process.
+ */
+export function graphqlFront(app: RequestListener, fastPath: FastPath, onFastPathError: (error: unknown) => void): RequestListener {
   return (request, response) => {
     // One request id for both paths: express reads it back from the header.
     const requestId = requestIdOf(request);
@@ -36,17 +40,21 @@ export function graphqlFront(app: RequestListener, fastPath: FastPath): RequestL
       app(request, response);
       return;
     }
-    readJson(request, response).then(
-      async (body) => {
+    readJson(request, response)
+      .then(async (body) => {
         if (body === FAILED) return;
-        if (await fastPath(request, response, body, requestId)) return;
+        const answered = await fastPath(request, response, body, requestId).catch((error: unknown) => {
+          onFastPathError(error);
+          return response.headersSent;
+        });
+        if (answered) return;
         (request as IncomingMessage & { body?: unknown }).body = body;
         app(request, response);
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
+        // The body could not be read (the client went away), or the normal path threw synchronously.
         response.destroy(error instanceof Error ? error : undefined);
-      },
-    );
+      });
   };
 }
 
