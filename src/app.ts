@@ -33,7 +33,7 @@ import { closeRedisClient, createRedisClient } from "./infra/cache/redis.js";
 import { RedisCache } from "./infra/cache/redis-cache.js";
 import { loadKeyring } from "./infra/crypto/keyring.js";
 import { SecretBox } from "./infra/crypto/secret-box.js";
-import { type Database, openDatabase } from "./infra/database/database.js";
+import { APPLICATION_ROLE, type Database, openDatabase } from "./infra/database/database.js";
 import { UnitOfWork } from "./infra/database/unit-of-work.js";
 import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { graphqlFront } from "./infra/http/graphql-front.js";
@@ -108,14 +108,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     { database: database.kind, migrationsApplied: database.migrations.applied.length, rowLevelSecurity: database.rowLevelSecurity },
     "database ready",
   );
-  if (database.rowLevelSecurity === "bypassed" && config.database.requireRowLevelSecurity) {
-    await database.close();
-    throw new Error(
-      "Row-level security is bypassed: the database user is a superuser or has BYPASSRLS and cannot take the pcs_app role. Refusing to start in production.",
-    );
-  }
   if (database.rowLevelSecurity === "bypassed") {
-    logger.warn("ROW-LEVEL SECURITY IS BYPASSED: the database user is a superuser or has BYPASSRLS and cannot take the pcs_app role.");
+    const why = `the database user bypasses row-level security (it is a superuser or has BYPASSRLS) and is not a member of the ${APPLICATION_ROLE} role`;
+    // SPEC.md §13. main.ts prints this as "Failed to start: <message>": it names the fix, never the URL or a password.
+    if (config.database.requireRowLevelSecurity) {
+      await database.close().catch(() => {});
+      throw new Error(
+        `Refusing to start in production: ${why}. Connect as a user without BYPASSRLS, or GRANT ${APPLICATION_ROLE} to this user.`,
+      );
+    }
+    logger.warn(`ROW-LEVEL SECURITY IS BYPASSED: ${why}; tenants are kept apart by the service's own checks only.`);
   }
   const metrics = new Metrics({ providerStatuses: Object.values(ProviderStatus) });
   metrics.migrationsApplied(database.migrations.applied.length);

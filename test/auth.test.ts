@@ -279,6 +279,35 @@ describe("JWKS (RS256 and ES256)", () => {
   });
 });
 
+describe("production (SPEC.md §13): tokens must carry exp", () => {
+  let t: TestApp;
+  const tenantId = tenant("auth-prod");
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { NODE_ENV: "production", AUTH_JWT_SECRET: TEST_JWT_SECRET } });
+  });
+  afterAll(() => t?.stop());
+
+  test("a valid token without exp → 401 UNAUTHENTICATED saying exp is missing; nothing executed", async () => {
+    const noExp = await tokenFor("alice", [tenantId], undefined, { expiresIn: null });
+    const input = { tenantId, providerType: "MAP", providerName: "openstreetmap" };
+    const refused = await send(t, noExp, UPSERT, { input });
+    expectUnauthenticated(refused, /^The bearer token has no 'exp' claim: only tokens that expire are accepted\.$/);
+    // The same token again (a remembered verification must not let it through), and a query.
+    expectUnauthenticated(await send(t, noExp, LIST, { t: tenantId }), /'exp'/);
+    const list = await send(t, await tokenFor("alice", [tenantId]), LIST, { t: tenantId });
+    expect(list.data?.providerConfigs).toEqual([]);
+  });
+
+  test("the same token with exp works", async () => {
+    const created = await send(t, await tokenFor("alice", [tenantId]), UPSERT, {
+      input: { tenantId, providerType: "MAP", providerName: "openstreetmap" },
+    });
+    expect(created.errors).toBeUndefined();
+    expect(created.data?.upsertProviderConfig).toMatchObject({ version: 1, createdBy: "alice" });
+  });
+});
+
 describe("open mode (no auth configuration, not production)", () => {
   test("every request is anonymous, with or without a token, and start-up says so loudly", async () => {
     const t = await startTestApp();

@@ -17,6 +17,7 @@ import { UUIDResolver } from "graphql-scalars";
 import { pino } from "pino";
 import { describe, expect, test } from "vitest";
 import { AppError, ErrorCode } from "../errors.js";
+import { DatabaseConnectionError } from "../infra/database/errors.js";
 import { createFormatError, withoutEchoedValue } from "./format-error.js";
 
 const SECRET = "sk_live_TopSecret42";
@@ -198,6 +199,24 @@ describe("createFormatError", () => {
     expect(formatted).toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE" } });
     expect(formatted.message).not.toContain("5432");
     expect(lines.map((line) => line.msg)).toEqual(["database unavailable"]);
+  });
+
+  test("a connection that could not be had is SERVICE_UNAVAILABLE; the log keeps the server's reason", () => {
+    const { logger, lines } = capturingLogger();
+    const refused = new DatabaseConnectionError(
+      Object.assign(new Error('database "pcs" is not currently accepting connections'), { code: "55000", severity: "FATAL" }),
+    );
+    const formatted = createFormatError(logger)({ message: refused.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }, refused);
+    expect(formatted).toEqual({ message: "The database is unavailable; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } });
+    expect(lines).toMatchObject([
+      {
+        msg: "database unavailable",
+        error: {
+          type: "DatabaseConnectionError",
+          cause: { type: "Error", code: "55000", message: 'database "pcs" is not currently accepting connections' },
+        },
+      },
+    ]);
   });
 
   test("anything else is masked as INTERNAL_SERVER_ERROR and logged without a stack", () => {

@@ -93,10 +93,14 @@ function httpStatusOf(error: unknown): unknown {
 const isClientErrorStatus = (status: unknown): boolean => typeof status === "number" && status >= 400 && status < 500;
 
 /**
- * Error class, code and message only: no stack or request data in the log line. Logged under `error`, not `err`:
- * pino's err serializer would replace `type` with the constructor of this plain object ("Object").
+ * Error class, code and message only (and those of the error it wraps): no stack or request data in the log line.
+ * Logged under `error`, not `err`: pino's err serializer would replace `type` with the constructor of this plain
+ * object ("Object").
  */
-function describe(error: unknown): Record<string, unknown> {
+function describe(error: unknown, withCause = true): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
-  return { type: error.name, message: error.message, code: (error as { code?: unknown }).code };
+  const described: Record<string, unknown> = { type: error.name, message: error.message, code: (error as { code?: unknown }).code };
+  // A wrapper (DatabaseConnectionError) says only that it failed; what the driver said is its cause.
+  if (withCause && error.cause instanceof Error) described.cause = describe(error.cause, false);
+  return described;
 }

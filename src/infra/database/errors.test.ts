@@ -2,7 +2,7 @@
 import { type Error as AdapterError, DriverAdapterError } from "@prisma/driver-adapter-utils";
 import { describe, expect, test } from "vitest";
 import { Prisma } from "../../generated/prisma/client.js";
-import { classifyDatabaseError } from "./errors.js";
+import { classifyDatabaseError, DatabaseConnectionError } from "./errors.js";
 
 /** What Prisma throws for a failed $queryRaw: P2010 with the adapter's error in meta. */
 const rawQueryFailed = (cause: AdapterError) =>
@@ -13,7 +13,19 @@ const rawQueryFailed = (cause: AdapterError) =>
   });
 
 /** An error as node-postgres reports it from the server: a SQLSTATE in `code`. */
-const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: "ERROR" });
+const pgError = (code: string, message: string, severity = "ERROR") => Object.assign(new Error(message), { code, severity });
+
+/** What the pg adapter makes of a server error it has no kind for. */
+const adapterPostgresError = (code: string, severity: string, message = "m"): AdapterError => ({
+  kind: "postgres",
+  code,
+  severity,
+  message,
+  detail: undefined,
+  column: undefined,
+  hint: undefined,
+  originalCode: code,
+});
 
 const socketError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: "connect" });
 
@@ -32,17 +44,33 @@ describe("unavailable", () => {
 
   test.each(["57P01", "57P02", "57P03", "08006", "08003", "53300"])("SQLSTATE %s, raw and through the adapter", (code) => {
     expect(classifyDatabaseError(pgError(code, "terminating connection due to administrator command"))).toBe("unavailable");
-    const viaAdapter = rawQueryFailed({
-      kind: "postgres",
-      code,
-      severity: "FATAL",
-      message: "m",
-      detail: undefined,
-      column: undefined,
-      hint: undefined,
-      originalCode: code,
-    });
-    expect(classifyDatabaseError(viaAdapter)).toBe("unavailable");
+    expect(classifyDatabaseError(rawQueryFailed(adapterPostgresError(code, "ERROR")))).toBe("unavailable");
+  });
+
+  test("a database not accepting connections (FATAL 55000), raw, through the adapter and as the adapter throws it", () => {
+    const message = 'database "pcs" is not currently accepting connections';
+    expect(classifyDatabaseError(pgError("55000", message, "FATAL"))).toBe("unavailable");
+    expect(classifyDatabaseError(rawQueryFailed(adapterPostgresError("55000", "FATAL", message)))).toBe("unavailable");
+    expect(classifyDatabaseError(new DriverAdapterError(adapterPostgresError("55000", "FATAL", message)))).toBe("unavailable");
+  });
+
+  test.each(["28000", "42501", "XX000", "57014"])("any FATAL or PANIC (SQLSTATE %s): the server ended the session", (code) => {
+    expect(classifyDatabaseError(pgError(code, "m", "FATAL"))).toBe("unavailable");
+    expect(classifyDatabaseError(pgError(code, "m", "PANIC"))).toBe("unavailable");
+    expect(classifyDatabaseError(rawQueryFailed(adapterPostgresError(code, "FATAL")))).toBe("unavailable");
+  });
+
+  test.each([
+    ["a FATAL 55000", pgError("55000", "not accepting connections", "FATAL")],
+    ["a server error no rule lists", pgError("42501", "permission denied to set role", "ERROR")],
+    ["a plain Error", new Error("something nobody foresaw")],
+    ["a string", "boom"],
+    ["undefined", undefined],
+  ])("anything that failed while getting a connection (%s)", (_, cause) => {
+    const error = new DatabaseConnectionError(cause);
+    expect(classifyDatabaseError(error)).toBe("unavailable");
+    expect(error.message).toBe("Could not get a database connection.");
+    expect(classifyDatabaseError(new Error("request failed", { cause: error }))).toBe("unavailable");
   });
 
   test.each(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "EHOSTUNREACH"])(
@@ -112,6 +140,8 @@ describe("anything else", () => {
   test.each([
     ["a plain Error", new Error("boom")],
     ["a foreign key violation", pgError("23503", "violates foreign key constraint")],
+    ["55000 as a statement's ERROR (e.g. currval before nextval)", pgError("55000", "currval of sequence is not yet defined")],
+    ["55000 as a statement's ERROR, through the adapter", rawQueryFailed(adapterPostgresError("55000", "ERROR"))],
     ["a syntax error", pgError("42601", "syntax error at or near")],
     [
       "a Prisma error with another code",

@@ -10,7 +10,7 @@ import type { SqlDriverAdapter, Transaction } from "@prisma/driver-adapter-utils
 import { type TenantScope, tenantSetting } from "../../domain/tenant-scope.js";
 import { serviceUnavailable } from "../../errors.js";
 import { Prisma } from "../../generated/prisma/client.js";
-import { classifyDatabaseError } from "./errors.js";
+import { classifyDatabaseError, DatabaseConnectionError } from "./errors.js";
 import { AdapterExecutor, type Executor } from "./sql-executor.js";
 
 /** Returned by a write statement whose compare-and-set found the row changed (or the key taken). */
@@ -30,7 +30,7 @@ export class UnitOfWork {
 
   /** Runs `work` in one transaction that sees only `tenants`. */
   async read<T>(tenants: TenantScope, work: (db: Executor) => Promise<T>): Promise<T> {
-    const transaction = await this.adapter.startTransaction();
+    const transaction = await this.begin();
     this.onQuery?.("BEGIN");
     const db = new AdapterExecutor(transaction, this.onQuery);
     try {
@@ -64,6 +64,19 @@ export class UnitOfWork {
       await backoff(round);
     }
     throw serviceUnavailable("The config is being changed by many writers at once; try again.");
+  }
+
+  /**
+   * Takes a connection and opens a transaction on it: over a pool, `pool.connect()` then BEGIN (in the adapter's
+   * startTransaction). Whatever fails here failed before any of our statements ran, so it is a failure to get a
+   * connection (SQLSTATE or not: a refusing database, a full pool, a connection that died while idle).
+   */
+  private async begin(): Promise<Transaction> {
+    try {
+      return await this.adapter.startTransaction();
+    } catch (error) {
+      throw new DatabaseConnectionError(error);
+    }
   }
 
   /**

@@ -57,4 +57,27 @@ describe("createAuthenticator", () => {
       expect((error as AppError).message).not.toContain(token.split(".")[1]);
     }
   });
+
+  test("requireExp refuses a token without exp with a message that says so; with exp it passes", async () => {
+    const strict = createAuthenticator({ jwtSecret: TEST_JWT_SECRET, requireExp: true });
+    const noExp = `Bearer ${await mintToken({ sub: "a", tenants: [] }, { expiresIn: null })}`;
+    const error = await strict.authenticate(noExp).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: "UNAUTHENTICATED",
+      message: "The bearer token has no 'exp' claim: only tokens that expire are accepted.",
+    });
+    expect((await strict.authenticate(`Bearer ${await mintToken({ sub: "a", tenants: [] })}`)).id).toBe("a");
+    // Without requireExp (outside production) the same token is accepted.
+    expect((await createAuthenticator({ jwtSecret: TEST_JWT_SECRET }).authenticate(noExp)).id).toBe("a");
+  });
+
+  test.each([
+    ["no iss", { audience: "svc" }, "The bearer token has no 'iss' claim."],
+    ["another iss", { issuer: "https://evil.example/", audience: "svc" }, "The bearer token's 'iss' claim is not accepted."],
+    ["another aud", { issuer: "https://id.example/", audience: "other" }, "The bearer token's 'aud' claim is not accepted."],
+  ])("a token with %s: the message names the claim, not its value", async (_, options, message) => {
+    const authenticator = createAuthenticator({ jwtSecret: TEST_JWT_SECRET, issuer: "https://id.example/", audience: "svc" });
+    const token = await mintToken({ sub: "a", tenants: [] }, options);
+    await expect(authenticator.authenticate(`Bearer ${token}`)).rejects.toMatchObject({ code: "UNAUTHENTICATED", message });
+  });
 });

@@ -3,7 +3,7 @@
 // AUTH_JWKS_URL (fetched by jose, cached, refetched when an unknown `kid` shows up). Each verifier pins its own
 // algorithms, so a token can never pick its verification method: an HS256 token signed with a public key as the
 // HMAC secret fails, and `alg: none` fails everywhere. `exp` is honoured when present (SPEC.md §6 lists sub, tenants
-// and scope as the claims the service reads); identity providers always set it. A token without `tenants` or
+// and scope as the claims the service reads) and required in production (SPEC.md §13). A token without `tenants` or
 // `scope` is valid and grants no tenant or scope: it may still read the catalog. Without any auth configuration
 // (refused in production by config.ts) every request is the anonymous caller.
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
@@ -108,10 +108,8 @@ function verificationError(error: unknown): AppError {
   switch (code) {
     case "ERR_JWT_EXPIRED":
       return unauthenticated("The bearer token has expired.");
-    case "ERR_JWT_CLAIM_VALIDATION_FAILED": {
-      const claim = (error as { claim?: unknown }).claim;
-      return unauthenticated(`The bearer token's '${typeof claim === "string" ? claim : "claims"}' claim is missing or not accepted.`);
-    }
+    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
+      return claimError(error as { claim?: unknown; reason?: unknown });
     case "ERR_JOSE_ALG_NOT_ALLOWED":
     case "ERR_JOSE_NOT_SUPPORTED":
       return unauthenticated("The bearer token's signing algorithm is not accepted.");
@@ -127,6 +125,15 @@ function verificationError(error: unknown): AppError {
       // The key set could not be fetched or read (timeout, network, non-200, bad JSON): not the caller's fault.
       return new AppError(ErrorCode.SERVICE_UNAVAILABLE, "The identity provider's signing keys are unavailable; try again shortly.");
   }
+}
+
+/** A claim jose found missing (only its name is known to be safe to repeat) or with a value not accepted. */
+function claimError({ claim, reason }: { claim?: unknown; reason?: unknown }): AppError {
+  const name = typeof claim === "string" && /^[a-z]{1,16}$/i.test(claim) ? claim : undefined;
+  if (!name) return unauthenticated("The bearer token's claims are not accepted.");
+  if (reason !== "missing") return unauthenticated(`The bearer token's '${name}' claim is not accepted.`);
+  if (name === "exp") return unauthenticated("The bearer token has no 'exp' claim: only tokens that expire are accepted.");
+  return unauthenticated(`The bearer token has no '${name}' claim.`);
 }
 
 /** `sub` → id, `tenants` → tenants (none when absent), `scope` → the known scopes it lists. Malformed → UNAUTHENTICATED. */
