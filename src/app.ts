@@ -125,6 +125,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     hit: (name, count) => metrics.cacheHit(name, count),
     miss: (name, count) => metrics.cacheMiss(name, count),
     error: (name) => metrics.cacheError(name),
+    skipped: (name, count) => metrics.cacheSkipped(name, count),
   };
   const cache: GenerationalCache = redis
     ? new RedisCache(redis, { ttlSeconds: config.cacheTtlSeconds, keyPrefix: config.redis.keyPrefix, events: cacheEvents })
