@@ -59,6 +59,7 @@ import { ProviderConfigResolver } from "./modules/provider-config/provider-confi
 import { type ConfigChangeListener, ProviderConfigService } from "./modules/provider-config/provider-config.service.js";
 import { CachedTenantConfigSource, DatabaseTenantConfigSource } from "./modules/provider-config/provider-config.source.js";
 import { ProviderConfigCatalogResolver } from "./modules/provider-config/provider-config-catalog.resolver.js";
+import { TenantConfigLimit } from "./modules/provider-config/tenant-config-limit.js";
 import { ProviderHealthChecker } from "./modules/provider-health/provider-health.checker.js";
 import { ProviderStatus } from "./modules/provider-health/provider-health.model.js";
 import { ProviderHealthMonitor } from "./modules/provider-health/provider-health.monitor.js";
@@ -132,6 +133,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     hit: (name, count) => metrics.cacheHit(name, count),
     miss: (name, count) => metrics.cacheMiss(name, count),
     error: (name) => metrics.cacheError(name),
+    skipped: (name, count) => metrics.cacheSkipped(name, count),
   };
   const cache: GenerationalCache = redis
     ? new RedisCache(redis, { ttlSeconds: config.cacheTtlSeconds, keyPrefix: config.redis.keyPrefix, events: cacheEvents })
@@ -139,6 +141,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const tenantSource = new CachedTenantConfigSource(new DatabaseTenantConfigSource(unitOfWork, configRepository), cache);
   // Every committed change moves its tenant to a new cache generation before the write is acknowledged.
   const listener: ConfigChangeListener = tenantSource;
+  const limit = new TenantConfigLimit(configRepository, config.maxConfigsPerTenant);
 
   const configService = new ProviderConfigService({
     unitOfWork,
@@ -146,10 +149,18 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     sealer,
     requiresApiKey: (type, name) => catalog.requiresApiKey(type, name),
     listener,
+    limit,
   });
   const configQueries = new ProviderConfigQueries(unitOfWork, configRepository, sealer);
   const historyService = new HistoryService(unitOfWork, historyRepository);
-  const rollbackService = new RollbackService({ unitOfWork, configs: configRepository, history: historyRepository, sealer, listener });
+  const rollbackService = new RollbackService({
+    unitOfWork,
+    configs: configRepository,
+    history: historyRepository,
+    sealer,
+    listener,
+    limit,
+  });
 
   // Health memory in Redis when there is one, so that every instance sees the last check.
   const healthStore: ProviderHealthStore = new ObservedProviderHealthStore(

@@ -87,6 +87,12 @@ export class Metrics {
     labelNames: ["cache", "result"] as const,
     registers: [this.registry],
   });
+  private readonly cacheSkips = new Counter({
+    name: "pcs_cache_skipped_total",
+    help: "Values not cached because they are over the per-value byte cap (read from the database each time instead).",
+    labelNames: ["cache"] as const,
+    registers: [this.registry],
+  });
   private readonly migrations = new Counter({
     name: "pcs_migrations_applied_total",
     help: "Database migrations this instance applied at start-up.",
@@ -149,6 +155,10 @@ export class Metrics {
 
   cacheError(cache: string): void {
     this.cacheRequests.inc({ cache: safe(cache), result: "error" });
+  }
+
+  cacheSkipped(cache: string, count = 1): void {
+    if (count > 0) this.cacheSkips.inc({ cache: safe(cache) }, count);
   }
 
   /** Where pool use is read from at each scrape (Database.poolStats: undefined on PGlite). */

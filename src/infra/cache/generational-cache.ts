@@ -28,21 +28,26 @@ export interface CacheEvents {
   hit(cache: string, count?: number): void;
   miss(cache: string, count?: number): void;
   error(cache: string): void;
+  /** Values not stored because they are over the per-value byte cap (see value-size.ts). */
+  skipped(cache: string, count?: number): void;
 }
 
-export const NO_CACHE_EVENTS: CacheEvents = { hit: () => {}, miss: () => {}, error: () => {} };
+export const NO_CACHE_EVENTS: CacheEvents = { hit: () => {}, miss: () => {}, error: () => {}, skipped: () => {} };
 
 export interface GenerationalCache {
   readonly kind: "redis" | "in-process";
   /** Current generations of `keys` and their values; null when the cache cannot be used right now. */
   read(keys: readonly string[]): Promise<CacheRead | null>;
-  /** Stores values under the epoch and generations a read returned; a value whose generation has moved on is harmless. */
+  /**
+   * Stores values under the epoch and generations a read returned; a value whose generation has moved on is
+   * harmless. Values over the per-value byte cap are skipped (those keys stay uncached), never sent.
+   */
   write(epoch: string, entries: ReadonlyArray<{ key: string; generation: string; value: string }>): Promise<void>;
   /** Moves `keys` to new generations. Called after a commit, before the write is acknowledged. */
   invalidate(keys: readonly string[]): Promise<void>;
   /** A whole response, if every generation it depends on is still current. */
   readResponse(responseKey: string): Promise<string | null>;
-  /** `epoch` null: the response depends on nothing that changes (catalog facts). */
+  /** `epoch` null: the response depends on nothing that changes (catalog facts). Skipped when over the byte cap. */
   writeResponse(responseKey: string, epoch: string | null, dependencies: readonly ResponseDependency[], body: string): Promise<void>;
   /** A human-readable state for /readyz. */
   state(): string;

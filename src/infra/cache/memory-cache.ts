@@ -1,15 +1,30 @@
 // The in-process cache, used when REDIS_URL is unset. Correct for one instance only: another instance would
-// not see this one's invalidations (SPEC.md §1 says so).
+// not see this one's invalidations (SPEC.md §1 says so). Bounded in bytes as well as in entries (SPEC.md §13):
+// a few huge values must not grow the heap without bound, and one value over the per-value cap is not stored.
 import { LRUCache } from "lru-cache";
 import type { CacheEvents, CacheRead, GenerationalCache, ResponseDependency } from "./generational-cache.js";
 import { NO_CACHE_EVENTS } from "./generational-cache.js";
+import { DEFAULT_MAX_VALUE_BYTES, fitsIn } from "./value-size.js";
 
 interface StoredResponse {
   dependencies: readonly ResponseDependency[];
   body: string;
 }
 
+export interface InProcessCacheOptions {
+  /** Per store (values, responses). */
+  maxEntries?: number;
+  /** Both stores together, half each, measured as the UTF-8 bytes of keys and values; default 64 MiB. */
+  maxBytes?: number;
+  /** Largest single value stored; default 1 MiB (as in Redis). */
+  maxValueBytes?: number;
+}
+
 const EPOCH = "local";
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Not exact heap use (V8 stores ASCII strings one byte a character), but proportional to it; never 0. */
+const bytesOf = (...parts: readonly string[]): number => parts.reduce((sum, part) => sum + Buffer.byteLength(part, "utf8"), 1);
 
 export class InProcessCache implements GenerationalCache {
   readonly kind = "in-process";
@@ -17,13 +32,24 @@ export class InProcessCache implements GenerationalCache {
   private readonly values: LRUCache<string, string>;
   private readonly responses: LRUCache<string, StoredResponse>;
 
+  private readonly maxValueBytes: number;
+
   constructor(
     ttlSeconds: number,
     private readonly events: CacheEvents = NO_CACHE_EVENTS,
-    maxEntries = 10_000,
+    options: InProcessCacheOptions = {},
   ) {
-    this.values = new LRUCache({ max: maxEntries, ttl: ttlSeconds * 1000 });
-    this.responses = new LRUCache({ max: maxEntries, ttl: ttlSeconds * 1000 });
+    const max = options.maxEntries ?? 10_000;
+    const maxSize = Math.max(1, Math.floor((options.maxBytes ?? DEFAULT_MAX_BYTES) / 2));
+    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    const ttl = ttlSeconds * 1000;
+    this.values = new LRUCache({ max, ttl, maxSize, sizeCalculation: (value, key) => bytesOf(key, value) });
+    this.responses = new LRUCache({
+      max,
+      ttl,
+      maxSize,
+      sizeCalculation: (stored, key) => bytesOf(key, stored.body, ...stored.dependencies.flatMap((d) => [d.key, d.generation])),
+    });
   }
 
   async read(keys: readonly string[]): Promise<CacheRead> {
@@ -38,7 +64,12 @@ export class InProcessCache implements GenerationalCache {
   }
 
   async write(_epoch: string, entries: ReadonlyArray<{ key: string; generation: string; value: string }>): Promise<void> {
-    for (const entry of entries) this.values.set(`${entry.generation}:${entry.key}`, entry.value);
+    let skipped = 0;
+    for (const entry of entries) {
+      if (fitsIn(entry.value, this.maxValueBytes)) this.values.set(`${entry.generation}:${entry.key}`, entry.value);
+      else skipped++;
+    }
+    this.events.skipped("configs", skipped);
   }
 
   async invalidate(keys: readonly string[]): Promise<void> {
@@ -62,6 +93,10 @@ export class InProcessCache implements GenerationalCache {
     dependencies: readonly ResponseDependency[],
     body: string,
   ): Promise<void> {
+    if (!fitsIn(body, this.maxValueBytes)) {
+      this.events.skipped("responses");
+      return;
+    }
     this.responses.set(responseKey, { dependencies, body });
   }
 

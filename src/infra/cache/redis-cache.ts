@@ -12,10 +12,13 @@
 // Distrust: any failed or timed-out command, or a lost connection, means an invalidation may have been missed
 // (for instance a write that committed while Redis was down, and a Redis that restarts with its old data). From
 // then on this instance reads the database, until it has replaced the epoch; only then does it trust Redis again.
+// So a value too large to send in time must never be sent: values over `maxValueBytes` are skipped (counted), and
+// that tenant or response simply stays uncached while every other tenant keeps its cache.
 import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { CacheEvents, CacheRead, GenerationalCache, ResponseDependency } from "./generational-cache.js";
 import { NO_CACHE_EVENTS } from "./generational-cache.js";
+import { DEFAULT_MAX_VALUE_BYTES, fitsIn } from "./value-size.js";
 
 // KEYS: epoch, generation keys. ARGV: value prefix, generation TTL, fresh tokens (epoch, then one per key).
 const READ_SCRIPT = `
@@ -61,6 +64,8 @@ export interface RedisCacheOptions {
   /** How long to wait before trying again to trust Redis after a failure. */
   retryAfterMs?: number;
   events?: CacheEvents;
+  /** Largest value (a tenant's configs, or a whole response with its header) stored; default 1 MiB. */
+  maxValueBytes?: number;
 }
 
 export class RedisCache implements GenerationalCache {
@@ -74,6 +79,7 @@ export class RedisCache implements GenerationalCache {
   private recovering: Promise<boolean> | undefined;
   private readonly events: CacheEvents;
   private readonly scripts = new Map<string, string>();
+  private readonly maxValueBytes: number;
 
   constructor(
     private readonly redis: Redis,
@@ -82,6 +88,7 @@ export class RedisCache implements GenerationalCache {
     this.prefix = options.keyPrefix ?? "pcs:";
     this.epochKey = `${this.prefix}epoch`;
     this.events = options.events ?? NO_CACHE_EVENTS;
+    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     redis.on("close", () => this.distrust());
   }
 
@@ -112,9 +119,12 @@ export class RedisCache implements GenerationalCache {
 
   async write(epoch: string, entries: ReadonlyArray<{ key: string; generation: string; value: string }>): Promise<void> {
     if (entries.length === 0 || !this.trusted) return;
+    const storable = entries.filter((entry) => fitsIn(entry.value, this.maxValueBytes));
+    this.events.skipped("configs", entries.length - storable.length);
+    if (storable.length === 0) return;
     // Independent keys: a pipeline (one round trip), no transaction needed.
     const batch = this.redis.pipeline();
-    for (const entry of entries) {
+    for (const entry of storable) {
       batch.set(
         `${this.prefix}v:${epoch}:${entry.generation}:${this.generationKey(entry.key)}`,
         entry.value,
@@ -155,9 +165,12 @@ export class RedisCache implements GenerationalCache {
   async writeResponse(responseKey: string, epoch: string | null, dependencies: readonly ResponseDependency[], body: string): Promise<void> {
     if (!this.trusted) return;
     const lines = [epoch ?? "*", String(dependencies.length), ...dependencies.flatMap((d) => [this.generationKey(d.key), d.generation])];
-    await this.redis
-      .set(`${this.prefix}r:${responseKey}`, `${lines.join("\n")}\n${body}`, "EX", this.options.ttlSeconds)
-      .catch(() => this.failed("responses", 0));
+    const entry = `${lines.join("\n")}\n${body}`;
+    if (!fitsIn(entry, this.maxValueBytes)) {
+      this.events.skipped("responses");
+      return;
+    }
+    await this.redis.set(`${this.prefix}r:${responseKey}`, entry, "EX", this.options.ttlSeconds).catch(() => this.failed("responses", 0));
   }
 
   state(): string {

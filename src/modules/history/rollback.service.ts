@@ -16,6 +16,7 @@ import {
 import type { ProviderConfigRepository } from "../provider-config/provider-config.repository.js";
 import { type CredentialSealer, credentialContext, openOrUndefined, sameState } from "../provider-config/provider-config.rules.js";
 import type { ConfigChangeListener } from "../provider-config/provider-config.service.js";
+import type { TenantConfigLimit } from "../provider-config/tenant-config-limit.js";
 import type { StoredSnapshot } from "./config-version.model.js";
 import type { HistoryRepository } from "./history.repository.js";
 
@@ -25,6 +26,8 @@ export interface RollbackServiceDeps {
   history: HistoryRepository;
   sealer: CredentialSealer;
   listener: ConfigChangeListener;
+  /** Bringing a deleted config back creates one: MAX_CONFIGS_PER_TENANT applies. */
+  limit: TenantConfigLimit;
 }
 
 export class RollbackService {
@@ -81,6 +84,7 @@ export class RollbackService {
     }
     const bounds = await this.deps.history.bounds(db, target.configId);
     if (!bounds) return LOST_RACE;
+    await this.deps.limit.ensureRoom(db, target.tenantId, [target], "configId");
     const written = await this.deps.configs.insert(
       db,
       {

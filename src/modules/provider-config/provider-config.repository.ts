@@ -25,6 +25,14 @@ function snapshotOf(changeType: ChangeType, audit: ChangeAudit, version = Prisma
 
 const lockClause = (lock: boolean) => (lock ? Prisma.sql`FOR UPDATE` : Prisma.empty);
 
+/** First half of the two-int advisory lock key for "adds configs to a tenant" ("pcs" 1); the tenant's hash is the second. */
+const TENANT_GROWTH_LOCK = 0x70637301;
+
+/** `keys` as a set of (type, name) rows, for IN / NOT IN. */
+function keyRows(keys: ReadonlyArray<Omit<ConfigKey, "tenantId">>) {
+  return Prisma.sql`SELECT k.t::"ProviderType", k.n FROM unnest(${keys.map((k) => k.providerType)}::text[], ${keys.map((k) => k.providerName)}::text[]) AS k(t, n)`;
+}
+
 function scopeClause(scope: TenantScope) {
   return scope.all ? Prisma.empty : Prisma.sql`AND tenant_id = ANY(${scope.tenantIds}::text[])`;
 }
@@ -66,9 +74,24 @@ export class ProviderConfigRepository {
   async lockByKeys(db: Executor, tenantId: string, keys: ReadonlyArray<Omit<ConfigKey, "tenantId">>): Promise<StoredConfig[]> {
     if (keys.length === 0) return [];
     return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
-      WHERE tenant_id = ${tenantId} AND (provider_type, provider_name) IN (
-        SELECT k.t::"ProviderType", k.n FROM unnest(${keys.map((k) => k.providerType)}::text[], ${keys.map((k) => k.providerName)}::text[]) AS k(t, n))
+      WHERE tenant_id = ${tenantId} AND (provider_type, provider_name) IN (${keyRows(keys)})
       ORDER BY provider_type, provider_name FOR UPDATE`);
+  }
+
+  /**
+   * Waits for, then holds until this transaction ends, the tenant's growth lock: writes that add configs to one
+   * tenant run one at a time. Transaction-scoped (no session state: safe behind PgBouncer in transaction mode).
+   */
+  async lockTenantGrowth(db: Executor, tenantId: string): Promise<void> {
+    // void cast to text: the driver adapter has no column type for void.
+    await db.query(Prisma.sql`SELECT pg_advisory_xact_lock(${TENANT_GROWTH_LOCK}::int, hashtext(${tenantId}))::text AS locked`);
+  }
+
+  /** How many configs the tenant holds, not counting any of `keys`. */
+  async countOtherConfigs(db: Executor, tenantId: string, keys: ReadonlyArray<Omit<ConfigKey, "tenantId">>): Promise<number> {
+    const rows = await db.query<{ count: number }>(Prisma.sql`SELECT count(*)::int AS count FROM provider_configs
+      WHERE tenant_id = ${tenantId} AND (provider_type, provider_name) NOT IN (${keyRows(keys)})`);
+    return rows[0]?.count ?? 0;
   }
 
   /** Every config of these tenants, in no particular order (callers sort: see provider-config.order.ts). */

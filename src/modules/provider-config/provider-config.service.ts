@@ -11,7 +11,15 @@ import { type PatchInput, type UpsertInput, validateBatch, validateUpsert } from
 import type { ChangeAudit } from "./provider-config.model.js";
 import { type ProviderConfigRecord, type StoredConfig, toRecord } from "./provider-config.model.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
-import { type ConfigPatch, type CredentialSealer, checkExpectedVersion, notFoundConfig, planUpsert } from "./provider-config.rules.js";
+import {
+  type ConfigPatch,
+  type CredentialSealer,
+  checkExpectedVersion,
+  notFoundConfig,
+  type PlannedWrite,
+  planUpsert,
+} from "./provider-config.rules.js";
+import type { TenantConfigLimit } from "./tenant-config-limit.js";
 
 /** Told about every committed change, e.g. to invalidate cached reads of that tenant. */
 export interface ConfigChangeListener {
@@ -24,6 +32,8 @@ export interface ProviderConfigServiceDeps {
   sealer: CredentialSealer;
   requiresApiKey: (providerType: ProviderType, providerName: string) => boolean;
   listener: ConfigChangeListener;
+  /** MAX_CONFIGS_PER_TENANT, checked by every write that creates configs. */
+  limit: TenantConfigLimit;
 }
 
 export interface DeletedConfig {
@@ -40,7 +50,9 @@ export class ProviderConfigService {
     const audit = { changedBy: caller.id, changeReason };
     const { config, changed } = await this.deps.unitOfWork.write(onlyTenants(patch.tenantId), async (db) => {
       const current = await this.deps.repository.findByKey(db, patch, { lock: true });
-      return this.apply(db, current, patch, audit, expectedVersion, "input.");
+      const plan = this.plan(current, patch, expectedVersion, "input.");
+      if (plan.kind === "create") await this.deps.limit.ensureRoom(db, patch.tenantId, [patch], "input.tenantId");
+      return this.write(db, plan, patch, audit);
     });
     if (changed) await this.deps.listener.configsChanged(patch.tenantId, [patch.providerType]);
     return toRecord(config);
@@ -59,17 +71,16 @@ export class ProviderConfigService {
     const results = await this.deps.unitOfWork.write(onlyTenants(tenantId), async (db) => {
       const locked = await this.deps.repository.lockByKeys(db, tenantId, patches);
       const byKey = new Map(locked.map((config) => [`${config.providerType}/${config.providerName}`, config]));
+      // Every patch is planned (and checked) before anything is written, so the limit sees all the batch's creates.
+      const plans = patches.map((patch, index) =>
+        this.plan(byKey.get(`${patch.providerType}/${patch.providerName}`) ?? null, patch, undefined, `configs[${index}].`),
+      );
+      const created = patches.filter((_, index) => plans[index]?.kind === "create");
+      await this.deps.limit.ensureRoom(db, tenantId, created, "configs");
       const written = new Map<ConfigPatch, { config: StoredConfig; changed: boolean }>();
       // Key order, not input order, so that concurrent batches insert new keys in the same order.
       for (const [index, patch] of [...patches.entries()].sort(([, a], [, b]) => compareKeys(a, b))) {
-        const result = await this.apply(
-          db,
-          byKey.get(`${patch.providerType}/${patch.providerName}`) ?? null,
-          patch,
-          audit,
-          undefined,
-          `configs[${index}].`,
-        );
+        const result = await this.write(db, plans[index] as PlannedWrite, patch, audit);
         if (result === LOST_RACE) return LOST_RACE;
         written.set(patch, result);
       }
@@ -111,22 +122,24 @@ export class ProviderConfigService {
     return deleted.length;
   }
 
-  /** Plans one upsert against `current` and writes it; LOST_RACE when the compare-and-set failed. */
-  private async apply(
-    db: Executor,
-    current: StoredConfig | null,
-    patch: ConfigPatch,
-    audit: ChangeAudit,
-    expectedVersion: number | undefined,
-    fieldPrefix: string,
-  ): Promise<{ config: StoredConfig; changed: boolean } | LostRace> {
-    const plan = planUpsert(current, patch, {
+  /** Plans one upsert against `current` (pure: throws on invalid input or a failed expectedVersion). */
+  private plan(current: StoredConfig | null, patch: ConfigPatch, expectedVersion: number | undefined, fieldPrefix: string): PlannedWrite {
+    return planUpsert(current, patch, {
       sealer: this.deps.sealer,
       requiresApiKey: this.deps.requiresApiKey(patch.providerType, patch.providerName),
       expectedVersion,
       fieldPrefix,
       newId: randomUUID,
     });
+  }
+
+  /** Writes a planned upsert; LOST_RACE when the compare-and-set failed. */
+  private async write(
+    db: Executor,
+    plan: PlannedWrite,
+    patch: ConfigPatch,
+    audit: ChangeAudit,
+  ): Promise<{ config: StoredConfig; changed: boolean } | LostRace> {
     const { repository } = this.deps;
     let written: StoredConfig | LostRace;
     if (plan.kind === "unchanged") return { config: plan.config, changed: false };
