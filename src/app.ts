@@ -19,7 +19,7 @@ import { createFormatError } from "./graphql/format-error.js";
 import { costLimitPlugin } from "./graphql/limits/cost-limit.plugin.js";
 import { depthLimitRule } from "./graphql/limits/depth-limit.js";
 import { MAX_DOCUMENT_TOKENS } from "./graphql/limits/document-shape.js";
-import { rootFieldLimitRule } from "./graphql/limits/root-field-limit.js";
+import { MAX_HEALTH_CHECKS_PER_OPERATION, rootFieldLimitRule, rootFieldRepeatLimitRule } from "./graphql/limits/root-field-limit.js";
 import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
 import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
 import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
@@ -162,9 +162,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     limit,
   });
 
-  // Health memory in Redis when there is one, so that every instance sees the last check.
+  // Health memory in Redis when there is one, so that every instance sees the last check. Results expire (SPEC.md §13).
+  const ttlSeconds = config.providerCheck.resultTtlSeconds;
   const healthStore: ProviderHealthStore = new ObservedProviderHealthStore(
-    redis ? new RedisProviderHealthStore(redis, { logger, keyPrefix: config.redis.keyPrefix }) : new InMemoryProviderHealthStore(),
+    redis
+      ? new RedisProviderHealthStore(redis, { logger, keyPrefix: config.redis.keyPrefix, ttlSeconds })
+      : new InMemoryProviderHealthStore({ ttlSeconds }),
     (result) => metrics.providerHealth(result.providerType, result.providerName, result.status),
   );
   const healthChecker = new ProviderHealthChecker({
@@ -211,7 +214,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     formatError: createFormatError(logger),
     introspection: config.introspection,
     // SPEC.md §8 limits: depth and root fields by document shape, cost once the operation and variables are known.
-    validationRules: [depthLimitRule(), rootFieldLimitRule()],
+    // SPEC.md §13: a few health checks per operation; the checker's limiter bounds them across requests.
+    validationRules: [
+      depthLimitRule(),
+      rootFieldLimitRule(),
+      rootFieldRepeatLimitRule("checkProviderHealth", MAX_HEALTH_CHECKS_PER_OPERATION),
+    ],
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains through app.stop(), which also closes the database.
     stopOnTerminationSignals: false,

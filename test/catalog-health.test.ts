@@ -1,7 +1,8 @@
 // SPEC.md §4 catalog and health reads end to end, through the real app over HTTP: the catalog, ProviderConfig.provider,
 // failover chains (stored and catalog, country filters, skipUnhealthy), selection, recommendation, live checks and the
-// shared health memory. The pure rules have unit tests in src/modules/catalog; this file checks the wiring. Every
-// health check goes to a local fake provider (PROVIDER_CHECK_ORIGIN_OVERRIDE), never to the internet.
+// shared health memory (which records only keyless checks of providers that need no key here; SPEC.md §13, and
+// test/health-poisoning.test.ts). The pure rules have unit tests in src/modules/catalog; this file checks the wiring.
+// Every health check goes to a local fake provider (PROVIDER_CHECK_ORIGIN_OVERRIDE), never to the internet.
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -340,7 +341,7 @@ describe("checkProviderHealth and providerHealth", () => {
     expect(data?.checkProviderHealth).toMatchObject({ status: "UNAVAILABLE", errorMessage: "HTTP 500" });
   });
 
-  test("HTTP 429 is RATE_LIMITED; the key is sent to the provider but never returned or logged", async () => {
+  test("HTTP 429 is RATE_LIMITED; the key is sent to the provider but never returned, logged or recorded", async () => {
     const apiKey = "owm-SECRET-key-4242";
     upstream.respond(PATHS.openweathermap, 429);
     const { data } = await check(t, "WEATHER", "openweathermap", apiKey);
@@ -349,13 +350,17 @@ describe("checkProviderHealth and providerHealth", () => {
     expect(new URL(request ?? "/", "http://fake").searchParams.get("appid")).toBe(apiKey);
     expect(JSON.stringify(data)).not.toContain(apiKey);
     expect(JSON.stringify(t.logs)).not.toContain(apiKey);
+    expect(
+      (await t.run(ProviderHealthDocument, { providerType: "WEATHER", providerName: "openweathermap" })).data?.providerHealth,
+    ).toBeNull();
   });
 
-  test("a provider that needs a key, checked without one, is ERROR 'API key required' and no request is sent", async () => {
+  test("a provider that needs a key, checked without one, is ERROR 'API key required'; no request is sent, nothing recorded", async () => {
     const before = upstream.requests.length;
     const { data } = await check(t, "MAP", "mapbox_streets");
     expect(data?.checkProviderHealth).toMatchObject({ status: "ERROR", errorMessage: "API key required", responseTimeMs: null });
     expect(upstream.requests.length).toBe(before);
+    expect((await t.run(ProviderHealthDocument, { providerType: "MAP", providerName: "mapbox_streets" })).data?.providerHealth).toBeNull();
   });
 
   test.each([
@@ -406,25 +411,42 @@ describe("checkProviderHealth and providerHealth", () => {
   });
 
   test("skipUnhealthy on a catalog chain: UNAVAILABLE goes last, RATE_LIMITED stays in place", async () => {
-    upstream.respond(PATHS.open_meteo, 429);
-    upstream.respond(PATHS.weather_api, 500);
-    expect((await check(t, "WEATHER", "open_meteo")).data?.checkProviderHealth.status).toBe("RATE_LIMITED");
-    expect((await check(t, "WEATHER", "weather_api", "weatherapi-key-123456")).data?.checkProviderHealth.status).toBe("UNAVAILABLE");
-    const skipping = await chain(t, { providerType: "WEATHER", skipUnhealthy: true });
-    expect(skipping?.entries.map((e) => [e.providerName, e.skipped])).toEqual([
-      ["open_meteo", false],
-      ["openweathermap", false],
-      ["visual_crossing", false],
-      ["weather_api", true],
+    // The MAP providers that need no key, since only their keyless checks are recorded; each set here, as earlier
+    // tests checked some of them too.
+    upstream.respond(PATHS.openstreetmap, 429);
+    upstream.respond(PATHS.esri_satellite, 200);
+    upstream.respond(PATHS.esri_streets, 500);
+    expect((await check(t, "MAP", "openstreetmap")).data?.checkProviderHealth.status).toBe("RATE_LIMITED");
+    expect((await check(t, "MAP", "esri_satellite")).data?.checkProviderHealth.status).toBe("AVAILABLE");
+    expect((await check(t, "MAP", "esri_streets")).data?.checkProviderHealth.status).toBe("UNAVAILABLE");
+    // opentopomap's tile has the same path as openstreetmap's: it reads RATE_LIMITED as well.
+    expect((await check(t, "MAP", "opentopomap")).data?.checkProviderHealth.status).toBe("RATE_LIMITED");
+    const skipping = await chain(t, { providerType: "MAP", skipUnhealthy: true });
+    expect(skipping?.entries.map((e) => [e.providerName, e.skipped, e.health?.status ?? null])).toEqual([
+      ["openstreetmap", false, "RATE_LIMITED"],
+      ["google_maps", false, null],
+      ["google_satellite", false, null],
+      ["mapbox_streets", false, null],
+      ["mapbox_satellite", false, null],
+      ["google_hybrid", false, null],
+      ["mapbox_hybrid", false, null],
+      ["esri_satellite", false, "AVAILABLE"],
+      ["opentopomap", false, "RATE_LIMITED"],
+      ["esri_streets", true, "UNAVAILABLE"],
     ]);
-    expect(skipping?.entries[0]?.health?.status).toBe("RATE_LIMITED");
-    expect(skipping?.entries[3]?.health?.status).toBe("UNAVAILABLE");
-    expect(names((await chain(t, { providerType: "WEATHER" }))?.entries)).toEqual([
-      "open_meteo",
-      "openweathermap",
-      "weather_api",
-      "visual_crossing",
+    expect(names((await chain(t, { providerType: "MAP" }))?.entries)).toEqual([
+      "openstreetmap",
+      "google_maps",
+      "google_satellite",
+      "mapbox_streets",
+      "mapbox_satellite",
+      "google_hybrid",
+      "mapbox_hybrid",
+      "esri_satellite",
+      "esri_streets",
+      "opentopomap",
     ]);
+    upstream.respond(PATHS.openstreetmap, 200);
   });
 });
 

@@ -375,7 +375,7 @@ describe("scopes", () => {
     expect(created.upsertProviderConfig.version).toBe(1);
   });
 
-  test("catalog, selection, recommendation, health and a tenant-less failover chain need only a valid token", async () => {
+  test("catalog, selection, recommendation, health reads and a tenant-less failover chain need only a valid token", async () => {
     const data = await must(
       "nobody",
       `query {
@@ -388,11 +388,11 @@ describe("scopes", () => {
     );
     expect(data.providerCatalog.length).toBeGreaterThan(0);
     expect(data.failoverChain.entries.every((entry: { configured: boolean }) => !entry.configured)).toBe(true);
-    const checked = await must(
-      "nobody",
-      `mutation { checkProviderHealth(input: { providerType: MAP, providerName: "openstreetmap" }) { status } }`,
-    );
-    expect(checked.checkProviderHealth.status).toBe("AVAILABLE");
+    // A live check sends a request to a third party: it takes config:write for some tenant (SPEC.md §13).
+    const CHECK = `mutation { checkProviderHealth(input: { providerType: MAP, providerName: "openstreetmap" }) { status } }`;
+    expect(codeOf(await gqlAs("nobody", CHECK))).toBe("FORBIDDEN");
+    expect(codeOf(await gqlAs("aReadOnly", CHECK))).toBe("FORBIDDEN");
+    expect((await must("aWriteOnly", CHECK)).checkProviderHealth.status).toBe("AVAILABLE");
     expect(
       codeOf(await gqlAs("nobody", `query($t: String!) { failoverChain(providerType: WEATHER, tenantId: $t) { tenantId } }`, { t: A })),
     ).toBe("FORBIDDEN");

@@ -108,19 +108,22 @@ describe("GET /metrics", () => {
     expect(find(samples, "nodejs_eventloop_lag_seconds")).toHaveLength(1);
   });
 
-  test("provider health: 1 for the status of the last check, 0 for the others; the key is nowhere", async () => {
-    const check = await t.gql(`mutation Check($input: ProviderCheckInput!) { checkProviderHealth(input: $input) { status } }`, {
-      input: { providerType: "WEATHER", providerName: "openweathermap", apiKey: checkKey },
-    });
-    expect(check.data?.checkProviderHealth.status).toBe("AVAILABLE");
+  test("provider health: 1 for the status of the last recorded check, 0 for the others; the key is nowhere", async () => {
+    const CHECK = `mutation Check($input: ProviderCheckInput!) { checkProviderHealth(input: $input) { status } }`;
+    const keyless = await t.gql(CHECK, { input: { providerType: "WEATHER", providerName: "open_meteo" } });
+    expect(keyless.data?.checkProviderHealth.status).toBe("AVAILABLE");
+    // A check with the caller's key is answered but not recorded (SPEC.md §13), so it sets no series.
+    const keyed = await t.gql(CHECK, { input: { providerType: "WEATHER", providerName: "openweathermap", apiKey: checkKey } });
+    expect(keyed.data?.checkProviderHealth.status).toBe("AVAILABLE");
     const { samples } = await scrape();
-    const health = find(samples, "pcs_provider_health_status", { provider_type: "WEATHER", provider: "openweathermap" });
+    const health = find(samples, "pcs_provider_health_status", { provider_type: "WEATHER", provider: "open_meteo" });
     expect(Object.fromEntries(health.map((s) => [s.labels.status, s.value]))).toEqual({
       AVAILABLE: 1,
       UNAVAILABLE: 0,
       RATE_LIMITED: 0,
       ERROR: 0,
     });
+    expect(find(samples, "pcs_provider_health_status", { provider: "openweathermap" })).toEqual([]);
   });
 
   test("cache results as the cache reports them", async () => {

@@ -41,3 +41,13 @@ export function assertScope(caller: Caller, scope: Scope): void {
     throw new AppError(ErrorCode.FORBIDDEN, `This needs the '${scope}' scope.`);
   }
 }
+
+/**
+ * Throws FORBIDDEN unless the caller holds `scope` for at least one tenant: for actions that concern no tenant's data
+ * but should not be open to every token (SPEC.md §13: checkProviderHealth needs config:write for some tenant).
+ */
+export function assertScopeForSomeTenant(caller: Caller, scope: Scope): void {
+  if (!caller.scopes.has(scope) || (caller.tenants !== "*" && caller.tenants.size === 0)) {
+    throw new AppError(ErrorCode.FORBIDDEN, `This needs the '${scope}' scope for some tenant.`);
+  }
+}

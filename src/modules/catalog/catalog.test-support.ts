@@ -45,7 +45,8 @@ export const healthRecord = (
 });
 
 export async function catalogServiceForTests(health: readonly ProviderHealthRecord[] = []) {
-  const healthStore = new InMemoryProviderHealthStore();
+  // A clock just after the records' checkedAt, so they have not expired (HEALTH_RESULT_TTL_SECONDS).
+  const healthStore = new InMemoryProviderHealthStore({ now: () => Date.parse("2025-03-01T12:05:00Z") });
   for (const record of health) await healthStore.record(record);
   const tenantConfigs = new FakeTenantProviderReader(TENANT_CONFIGS);
   return { service: new CatalogService(loadCatalog(), tenantConfigs, healthStore), tenantConfigs };

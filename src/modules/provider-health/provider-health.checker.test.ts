@@ -1,6 +1,7 @@
 // The checker against a real local HTTP server: every outcome of SPEC.md §4, and the key never leaking.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderType } from "../../domain/provider.js";
+import { CheckLimiter } from "./provider-check.limiter.js";
 import { ProviderHealthChecker } from "./provider-health.checker.js";
 import { ProviderStatus } from "./provider-health.model.js";
 import { captureLogger, closedPortOrigin, type FakeUpstream, startFakeUpstream, TARGETS } from "./provider-health.test-support.js";
@@ -77,5 +78,21 @@ describe("ProviderHealthChecker", () => {
       expect(line).not.toContain(KEY);
       expect(line).not.toContain("127.0.0.1");
     }
+  });
+
+  it("bounds the requests in flight: beyond the limiter's line a check is SERVICE_UNAVAILABLE, and a keyless refusal takes no slot", async () => {
+    const bounded = new ProviderHealthChecker({
+      timeoutMs: TIMEOUT_MS,
+      originOverride: upstream.origin,
+      logger,
+      limiter: new CheckLimiter(1, 0),
+    });
+    const hanging = bounded.check(ProviderType.WEATHER, "visual_crossing", TARGETS.visual_crossing, KEY);
+    await expect(bounded.check(ProviderType.WEATHER, "open_meteo", TARGETS.open_meteo, null)).rejects.toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+    });
+    expect((await bounded.check(ProviderType.PAYMENT, "stripe", TARGETS.stripe, null)).errorMessage).toBe("API key required");
+    expect((await hanging).status).toBe(ProviderStatus.ERROR);
+    expect((await bounded.check(ProviderType.WEATHER, "open_meteo", TARGETS.open_meteo, null)).status).toBe(ProviderStatus.AVAILABLE);
   });
 });

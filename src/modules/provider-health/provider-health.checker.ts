@@ -1,7 +1,8 @@
 // Performs one live check and turns its outcome into a ProviderHealthRecord (SPEC.md §4). The URL may carry the API
 // key, so it never reaches a message or a log line: messages are generic and logs name the provider only.
 import type { ProviderType } from "../../domain/provider.js";
-import { buildCheckRequest } from "./provider-check.request.js";
+import { CheckLimiter } from "./provider-check.limiter.js";
+import { buildCheckRequest, type CheckRequest } from "./provider-check.request.js";
 import type { CheckTarget } from "./provider-check.target.js";
 import type { HealthLogger } from "./provider-health.logger.js";
 import { type ProviderHealthRecord, ProviderStatus } from "./provider-health.model.js";
@@ -15,6 +16,8 @@ export interface ProviderHealthCheckerOptions {
   /** The HTTP client; Node's global fetch unless a test gives another. */
   readonly fetch?: typeof fetch;
   readonly now?: () => number;
+  /** Bounds the requests in flight; the default allows MAX_CONCURRENT_CHECKS at once per checker (one per instance). */
+  readonly limiter?: CheckLimiter;
 }
 
 /** What the service and the monitor need from a checker (a fake in their tests, if they like). */
@@ -28,11 +31,13 @@ export class ProviderHealthChecker implements ProviderChecker {
   private readonly originOverride: URL | null;
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
+  private readonly limiter: CheckLimiter;
 
   constructor(private readonly options: ProviderHealthCheckerOptions) {
     this.originOverride = options.originOverride ? new URL(options.originOverride) : null;
     this.fetch = options.fetch ?? globalThis.fetch;
     this.now = options.now ?? performance.now.bind(performance);
+    this.limiter = options.limiter ?? new CheckLimiter();
   }
 
   async check(providerType: ProviderType, providerName: string, target: CheckTarget, apiKey: string | null): Promise<ProviderHealthRecord> {
@@ -48,6 +53,12 @@ export class ProviderHealthChecker implements ProviderChecker {
     if (target.requiresApiKey && apiKey === null) return failure("API key required");
     const request = buildCheckRequest(providerType, target, apiKey, this.originOverride);
     if (request === null) return failure("no usable URL in the catalog");
+    // Only real requests take a slot; a full line throws SERVICE_UNAVAILABLE out of check(), not an ERROR result,
+    // because it says nothing about the provider.
+    return this.limiter.run(() => this.send(request));
+  }
+
+  private async send(request: CheckRequest): Promise<Outcome> {
     const started = this.now();
     try {
       // Never follow redirects: a 3xx already proves the provider answers, and following could lead off the catalog host.

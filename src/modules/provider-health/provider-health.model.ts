@@ -9,6 +9,9 @@ export const ProviderStatus = {
 } as const;
 export type ProviderStatus = (typeof ProviderStatus)[keyof typeof ProviderStatus];
 
+/** The statuses skipUnhealthy demotes (SPEC.md §4); the others mean the provider answers. */
+export const isFailing = (status: ProviderStatus): boolean => status === ProviderStatus.UNAVAILABLE || status === ProviderStatus.ERROR;
+
 export interface ProviderHealthRecord {
   providerType: ProviderType;
   providerName: string;

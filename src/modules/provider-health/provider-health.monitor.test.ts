@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderType } from "../../domain/provider.js";
 import { ProviderHealthChecker } from "./provider-health.checker.js";
 import { ProviderStatus } from "./provider-health.model.js";
-import { type EnabledProvider, ProviderHealthMonitor, type ProviderRechecker } from "./provider-health.monitor.js";
+import { type EnabledProvider, ProviderHealthMonitor, type ProviderRechecker, uniqueProviders } from "./provider-health.monitor.js";
 import { ProviderHealthService } from "./provider-health.service.js";
 import { InMemoryProviderHealthStore } from "./provider-health.store.js";
 import { captureLogger, type FakeUpstream, fakeCatalog, startFakeUpstream } from "./provider-health.test-support.js";
@@ -59,6 +59,52 @@ describe("ProviderHealthMonitor", () => {
     const requestsAfterStop = upstream.received.length;
     await sleep(150);
     expect(upstream.received.length).toBe(requestsAfterStop);
+  });
+
+  it("tries several tenants' stored keys, so one tenant's bogus key does not demote the provider for everyone", async () => {
+    const logger = captureLogger();
+    const store = new InMemoryProviderHealthStore();
+    const service = new ProviderHealthService(
+      fakeCatalog,
+      new ProviderHealthChecker({ timeoutMs: 500, originOverride: upstream.origin, logger }),
+      store,
+    );
+    const enabled: EnabledProvider[] = [
+      { providerType: ProviderType.PAYMENT, providerName: "stripe", apiKey: "sk_attacker_REJECTED" },
+      { providerType: ProviderType.PAYMENT, providerName: "stripe", apiKey: null },
+      { providerType: ProviderType.PAYMENT, providerName: "stripe", apiKey: "sk_honest_tenant" },
+    ];
+    const monitor = new ProviderHealthMonitor({
+      intervalSeconds: 60,
+      listEnabledProviders: async () => enabled,
+      rechecker: service,
+      logger,
+    });
+    const before = upstream.received.length;
+    await monitor.runOnce();
+    const sent = upstream.received.slice(before).map((request) => request.headers.authorization);
+    expect(sent).toEqual(["Bearer sk_attacker_REJECTED", "Bearer sk_honest_tenant"]);
+    // stripe's fake base URL answers 302: the honest key gets through, and that is what everyone sees.
+    expect((await store.get(ProviderType.PAYMENT, "stripe"))?.status).toBe(ProviderStatus.AVAILABLE);
+    expect(logger.lines.join("\n")).not.toMatch(/sk_attacker|sk_honest/);
+  });
+
+  it("hands the rechecker up to 3 distinct stored keys per provider, in the order the tenants are listed", () => {
+    const stripe = (apiKey: string | null): EnabledProvider => ({ providerType: ProviderType.PAYMENT, providerName: "stripe", apiKey });
+    const unique = uniqueProviders([
+      stripe("k1"),
+      stripe(null),
+      stripe("k1"),
+      stripe("k2"),
+      { providerType: ProviderType.SMS, providerName: "stripe", apiKey: "sms" },
+      stripe("k3"),
+      stripe("k4"),
+    ]);
+    expect(unique).toEqual([
+      { providerType: ProviderType.PAYMENT, providerName: "stripe", apiKeys: ["k1", "k2", "k3"] },
+      { providerType: ProviderType.SMS, providerName: "stripe", apiKeys: ["sms"] },
+    ]);
+    expect(uniqueProviders([stripe(null)])).toEqual([{ providerType: ProviderType.PAYMENT, providerName: "stripe", apiKeys: [] }]);
   });
 
   it("runs at most `concurrency` checks at once and never overlaps rounds", async () => {

@@ -15,8 +15,18 @@ export type EnabledProvidersSource = () => Promise<readonly EnabledProvider[]>;
 
 /** ProviderHealthService.recheck: checks and records a catalog provider, null for a name outside the catalog. */
 export interface ProviderRechecker {
-  recheck(providerType: ProviderType, providerName: string, apiKey: string | null): Promise<ProviderHealthRecord | null>;
+  recheck(providerType: ProviderType, providerName: string, storedKeys: readonly string[]): Promise<ProviderHealthRecord | null>;
 }
+
+/** One provider to re-check, with the distinct keys tenants stored for it (at most MAX_KEYS_PER_PROVIDER). */
+interface MonitoredProvider {
+  readonly providerType: ProviderType;
+  readonly providerName: string;
+  readonly apiKeys: string[];
+}
+
+/** Matches ProviderHealthService's MAX_KEYS_PER_RECHECK: enough to get past a bad key or two, few requests per round. */
+export const MAX_KEYS_PER_PROVIDER = 3;
 
 export interface ProviderHealthMonitorOptions {
   readonly intervalSeconds: number;
@@ -86,9 +96,9 @@ export class ProviderHealthMonitor {
     this.timer.unref();
   }
 
-  private async recheck(provider: EnabledProvider): Promise<void> {
+  private async recheck(provider: MonitoredProvider): Promise<void> {
     try {
-      await this.options.rechecker.recheck(provider.providerType, provider.providerName, provider.apiKey);
+      await this.options.rechecker.recheck(provider.providerType, provider.providerName, provider.apiKeys);
     } catch (error: unknown) {
       const { providerType, providerName } = provider;
       this.options.logger.warn(
@@ -100,15 +110,23 @@ export class ProviderHealthMonitor {
 }
 
 /**
- * Health is kept per provider, so one check per (type, name) suffices. A key-requiring provider is checked with a key
- * if any tenant has one; which tenant's key is used is arbitrary, as the memory holds one result per provider anyway.
+ * Health is kept per provider, so one check per (type, name) suffices. A key-requiring provider is checked with the
+ * keys tenants stored, up to MAX_KEYS_PER_PROVIDER distinct ones (from different tenants unless two share a key), so
+ * that the rechecker can try another when one tenant's key is bogus or revoked. Which keys make the cut is the order
+ * the source lists them in; see ProviderHealthService.recheck for the risk that remains.
  */
-function uniqueProviders(providers: readonly EnabledProvider[]): EnabledProvider[] {
-  const unique = new Map<string, EnabledProvider>();
-  for (const provider of providers) {
-    const key = `${provider.providerType}\u0000${provider.providerName}`;
-    const known = unique.get(key);
-    if (!known || (known.apiKey === null && provider.apiKey !== null)) unique.set(key, provider);
+export function uniqueProviders(providers: readonly EnabledProvider[]): MonitoredProvider[] {
+  const unique = new Map<string, MonitoredProvider>();
+  for (const { providerType, providerName, apiKey } of providers) {
+    const key = `${providerType}\u0000${providerName}`;
+    let provider = unique.get(key);
+    if (!provider) {
+      provider = { providerType, providerName, apiKeys: [] };
+      unique.set(key, provider);
+    }
+    if (apiKey !== null && provider.apiKeys.length < MAX_KEYS_PER_PROVIDER && !provider.apiKeys.includes(apiKey)) {
+      provider.apiKeys.push(apiKey);
+    }
   }
   return [...unique.values()];
 }

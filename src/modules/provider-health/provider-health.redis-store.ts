@@ -1,13 +1,16 @@
 // The health memory in Redis, so that every instance sees the last check whichever instance ran it. One hash per
 // provider type (`<prefix>health:<TYPE>`, field = provider name, value = JSON) makes a failover chain's lookup one HMGET.
+// Redis cannot expire one field of a hash (before 7.4), so results expire twice over: a read ignores a result older
+// than the TTL by its checkedAt, and each record sets the hash's own expiry to the TTL, so a hash nobody records into
+// any more disappears instead of living forever.
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { ProviderType } from "../../domain/provider.js";
 import type { HealthLogger } from "./provider-health.logger.js";
 import { type ProviderHealthRecord, ProviderStatus } from "./provider-health.model.js";
-import type { ProviderHealthStore } from "./provider-health.store.js";
+import { DEFAULT_RESULT_TTL_SECONDS, freshnessCheck, type HealthExpiryOptions, type ProviderHealthStore } from "./provider-health.store.js";
 
-export interface RedisProviderHealthStoreOptions {
+export interface RedisProviderHealthStoreOptions extends HealthExpiryOptions {
   /** Prepended to every key; tests use a unique one per run. */
   readonly keyPrefix?: string;
   /** How long one Redis call may take before the store gives up on it. */
@@ -30,6 +33,8 @@ type StoredResult = z.infer<typeof storedResult>;
 export class RedisProviderHealthStore implements ProviderHealthStore {
   private readonly keyPrefix: string;
   private readonly timeoutMs: number;
+  private readonly ttlSeconds: number;
+  private readonly isFresh: (result: ProviderHealthRecord) => boolean;
 
   constructor(
     private readonly redis: Redis,
@@ -37,11 +42,14 @@ export class RedisProviderHealthStore implements ProviderHealthStore {
   ) {
     this.keyPrefix = options.keyPrefix ?? "pcs:";
     this.timeoutMs = options.timeoutMs ?? 1000;
+    this.ttlSeconds = options.ttlSeconds ?? DEFAULT_RESULT_TTL_SECONDS;
+    this.isFresh = freshnessCheck(options);
   }
 
   async get(providerType: ProviderType, providerName: string): Promise<ProviderHealthRecord | null> {
     const value = await this.tolerant("get", () => this.redis.hget(this.keyOf(providerType), providerName), null);
-    return value === null ? null : parse(providerType, providerName, value);
+    const result = value === null ? null : parse(providerType, providerName, value);
+    return result && this.isFresh(result) ? result : null;
   }
 
   async getMany(providerType: ProviderType, providerNames: readonly string[]): Promise<Map<string, ProviderHealthRecord>> {
@@ -52,7 +60,7 @@ export class RedisProviderHealthStore implements ProviderHealthStore {
     names.forEach((name, index) => {
       const value = values[index];
       const result = value ? parse(providerType, name, value) : null;
-      if (result) found.set(name, result);
+      if (result && this.isFresh(result)) found.set(name, result);
     });
     return found;
   }
@@ -64,7 +72,21 @@ export class RedisProviderHealthStore implements ProviderHealthStore {
       responseTimeMs: result.responseTimeMs,
       errorMessage: result.errorMessage,
     };
-    await this.tolerant("record", () => this.redis.hset(this.keyOf(result.providerType), result.providerName, JSON.stringify(stored)), 0);
+    const key = this.keyOf(result.providerType);
+    await this.tolerant(
+      "record",
+      async () => {
+        const replies = await this.redis
+          .pipeline()
+          .hset(key, result.providerName, JSON.stringify(stored))
+          .expire(key, this.ttlSeconds)
+          .exec();
+        // A pipeline resolves even when a command in it failed; the failure is in its reply.
+        const failed = replies?.find(([error]) => error !== null)?.[0];
+        if (failed) throw failed;
+      },
+      undefined,
+    );
   }
 
   private keyOf(providerType: ProviderType): string {

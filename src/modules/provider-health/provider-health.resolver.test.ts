@@ -34,22 +34,19 @@ describe("ProviderHealthResolver", () => {
   });
   afterAll(() => upstream.close());
 
-  it("checks a provider, then providerHealth returns that result (null before)", async () => {
-    const variables = { type: "MAP", name: "mapbox_streets" };
+  it("checks a provider that needs no key, then providerHealth returns that result (null before)", async () => {
+    const variables = { type: "MAP", name: "openstreetmap" };
     expect(await graphql({ schema, source: HEALTH, variableValues: variables, contextValue })).toEqual({ data: { providerHealth: null } });
 
-    const input = { providerType: "MAP", providerName: "mapbox_streets", apiKey: KEY };
+    const input = { providerType: "MAP", providerName: "openstreetmap" };
     const checked = await graphql({ schema, source: CHECK, variableValues: { input }, contextValue });
     expect(checked.errors).toBeUndefined();
     expect(checked.data?.checkProviderHealth).toMatchObject({
       providerType: "MAP",
-      providerName: "mapbox_streets",
+      providerName: "openstreetmap",
       status: "AVAILABLE",
       errorMessage: null,
     });
-    expect(upstream.received.at(-1)?.url).toContain(KEY);
-    expect(JSON.stringify(checked)).not.toContain(KEY);
-    expect(logger.lines.join("\n")).not.toContain(KEY);
 
     // As a client sees it over HTTP: the DateTime scalar serializes to a Date that JSON turns into ISO text.
     const onTheWire = (value: unknown) => JSON.parse(JSON.stringify(value));
@@ -57,6 +54,18 @@ describe("ProviderHealthResolver", () => {
     expect(checkedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     const read = await graphql({ schema, source: HEALTH, variableValues: variables, contextValue });
     expect(onTheWire(read.data?.providerHealth)).toEqual({ status: "AVAILABLE", checkedAt, errorMessage: null });
+  });
+
+  it("answers a check with the caller's key without recording it; the key is sent but never returned or logged", async () => {
+    const input = { providerType: "MAP", providerName: "mapbox_streets", apiKey: KEY };
+    const checked = await graphql({ schema, source: CHECK, variableValues: { input }, contextValue });
+    expect(checked.errors).toBeUndefined();
+    expect(checked.data?.checkProviderHealth).toMatchObject({ providerName: "mapbox_streets", status: "AVAILABLE" });
+    expect(upstream.received.at(-1)?.url).toContain(KEY);
+    expect(JSON.stringify(checked)).not.toContain(KEY);
+    expect(logger.lines.join("\n")).not.toContain(KEY);
+    const read = await graphql({ schema, source: HEALTH, variableValues: { type: "MAP", name: "mapbox_streets" }, contextValue });
+    expect(read).toEqual({ data: { providerHealth: null } });
   });
 
   it("answers an unknown name with BAD_USER_INPUT", async () => {

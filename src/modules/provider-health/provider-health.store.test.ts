@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { ProviderType } from "../../domain/provider.js";
 import { type ProviderHealthRecord, ProviderStatus } from "./provider-health.model.js";
 import { RedisProviderHealthStore } from "./provider-health.redis-store.js";
@@ -21,6 +21,11 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+/** The stores' clock: ten minutes after the results below were checked, within the default 900 s TTL. */
+const NOW = Date.parse("2025-03-01T10:10:00.000Z");
+let now = NOW;
+const clock = () => now;
+
 const result = (providerName: string, status: ProviderStatus, checkedAt = new Date("2025-03-01T10:00:00.000Z")): ProviderHealthRecord => ({
   providerType: ProviderType.WEATHER,
   providerName,
@@ -30,16 +35,26 @@ const result = (providerName: string, status: ProviderStatus, checkedAt = new Da
   errorMessage: status === ProviderStatus.AVAILABLE ? null : "HTTP 500",
 });
 
-const stores: Array<[string, () => ProviderHealthStore]> = [["in memory", (): ProviderHealthStore => new InMemoryProviderHealthStore()]];
+const stores: Array<[string, () => ProviderHealthStore]> = [
+  ["in memory", (): ProviderHealthStore => new InMemoryProviderHealthStore({ now: clock })],
+];
 if (REDIS_URL) {
   stores.push([
     "Redis",
     (): ProviderHealthStore =>
-      new RedisProviderHealthStore(redis, { keyPrefix: `${prefix}${randomBytes(3).toString("hex")}:`, logger: captureLogger() }),
+      new RedisProviderHealthStore(redis, {
+        keyPrefix: `${prefix}${randomBytes(3).toString("hex")}:`,
+        logger: captureLogger(),
+        now: clock,
+      }),
   ]);
 }
 
 describe.each(stores)("%s health store", (_name, createStore) => {
+  beforeEach(() => {
+    now = NOW;
+  });
+
   it("gives null for a provider never checked, and the last result once checked", async () => {
     const store = createStore();
     expect(await store.get(ProviderType.WEATHER, "open_meteo")).toBeNull();
@@ -59,11 +74,43 @@ describe.each(stores)("%s health store", (_name, createStore) => {
     expect(found.get("weather_api")?.status).toBe(ProviderStatus.UNAVAILABLE);
     expect((await store.getMany(ProviderType.WEATHER, [])).size).toBe(0);
   });
+
+  it("reads a result older than the TTL (900 s by default, from checkedAt) as never checked", async () => {
+    const store = createStore();
+    await store.record(result("open_meteo", ProviderStatus.UNAVAILABLE, new Date("2025-03-01T10:00:00.000Z")));
+    await store.record(result("weather_api", ProviderStatus.UNAVAILABLE, new Date("2025-03-01T10:05:00.000Z")));
+    now = Date.parse("2025-03-01T10:14:59.000Z");
+    expect((await store.getMany(ProviderType.WEATHER, ["open_meteo", "weather_api"])).size).toBe(2);
+    now = Date.parse("2025-03-01T10:15:00.000Z");
+    expect(await store.get(ProviderType.WEATHER, "open_meteo")).toBeNull();
+    expect([...(await store.getMany(ProviderType.WEATHER, ["open_meteo", "weather_api"])).keys()]).toEqual(["weather_api"]);
+    now = Date.parse("2025-03-01T10:20:00.000Z");
+    expect(await store.get(ProviderType.WEATHER, "weather_api")).toBeNull();
+    // A new check counts again.
+    const again = result("open_meteo", ProviderStatus.AVAILABLE, new Date("2025-03-01T10:19:00.000Z"));
+    await store.record(again);
+    expect(await store.get(ProviderType.WEATHER, "open_meteo")).toEqual(again);
+  });
+});
+
+describe("in-memory health store", () => {
+  it("takes the TTL it is given", async () => {
+    now = NOW;
+    const store = new InMemoryProviderHealthStore({ ttlSeconds: 60, now: clock });
+    await store.record(result("open_meteo", ProviderStatus.AVAILABLE, new Date(NOW - 59_000)));
+    expect(await store.get(ProviderType.WEATHER, "open_meteo")).not.toBeNull();
+    now = NOW + 1000;
+    expect(await store.get(ProviderType.WEATHER, "open_meteo")).toBeNull();
+  });
 });
 
 describe.skipIf(!REDIS_URL)("Redis health store", () => {
+  beforeEach(() => {
+    now = NOW;
+  });
+
   it("keeps one hash per type, so another instance sees the result", async () => {
-    const options = { keyPrefix: `${prefix}shared:`, logger: captureLogger() };
+    const options = { keyPrefix: `${prefix}shared:`, logger: captureLogger(), now: clock };
     await new RedisProviderHealthStore(redis, options).record(result("open_meteo", ProviderStatus.AVAILABLE));
     expect(await redis.hkeys(`${prefix}shared:health:WEATHER`)).toEqual(["open_meteo"]);
     expect((await new RedisProviderHealthStore(redis, options).get(ProviderType.WEATHER, "open_meteo"))?.status).toBe(
@@ -72,10 +119,31 @@ describe.skipIf(!REDIS_URL)("Redis health store", () => {
   });
 
   it("reads an unreadable value as never checked", async () => {
-    const store = new RedisProviderHealthStore(redis, { keyPrefix: `${prefix}bad:`, logger: captureLogger() });
+    const store = new RedisProviderHealthStore(redis, { keyPrefix: `${prefix}bad:`, logger: captureLogger(), now: clock });
     await redis.hset(`${prefix}bad:health:WEATHER`, "open_meteo", "{not json", "weather_api", JSON.stringify({ status: "MAYBE" }));
     expect(await store.get(ProviderType.WEATHER, "open_meteo")).toBeNull();
     expect((await store.getMany(ProviderType.WEATHER, ["open_meteo", "weather_api"])).size).toBe(0);
+  });
+
+  it("gives the hash a key expiry of the TTL, renewed by each record, so it cannot live forever", async () => {
+    const store = new RedisProviderHealthStore(redis, { keyPrefix: `${prefix}ttl:`, logger: captureLogger(), ttlSeconds: 120 });
+    const key = `${prefix}ttl:health:WEATHER`;
+    await store.record(result("open_meteo", ProviderStatus.AVAILABLE, new Date()));
+    const first = await redis.ttl(key);
+    expect(first).toBeGreaterThan(110);
+    expect(first).toBeLessThanOrEqual(120);
+    await redis.expire(key, 5);
+    await store.record(result("weather_api", ProviderStatus.AVAILABLE, new Date()));
+    expect(await redis.ttl(key)).toBeGreaterThan(110);
+  });
+
+  it("lets the hash disappear once nothing was recorded for the TTL", async () => {
+    const store = new RedisProviderHealthStore(redis, { keyPrefix: `${prefix}gone:`, logger: captureLogger(), ttlSeconds: 1 });
+    await store.record(result("open_meteo", ProviderStatus.UNAVAILABLE, new Date()));
+    expect(await redis.exists(`${prefix}gone:health:WEATHER`)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await redis.exists(`${prefix}gone:health:WEATHER`)).toBe(0);
+    expect(await store.get(ProviderType.WEATHER, "open_meteo")).toBeNull();
   });
 
   it("never throws when Redis is down: reads give nothing, writes are dropped, both logged", async () => {

@@ -18,7 +18,8 @@ export interface FakeUpstream {
 
 /**
  * Answers by the first path segment: /ok → 200, /limited → 429, /broken → 500, /moved → 302 to another host,
- * /hang → never answers. Anything else → 200.
+ * /hang → never answers. Anything else → 200. A key containing REJECTED (in the query or the bearer header) → 401,
+ * as a provider answers a bogus or revoked key.
  */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const received: ReceivedRequest[] = [];
@@ -30,7 +31,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       hanging.add(response);
       return;
     }
-    const status = route === "limited" ? 429 : route === "broken" ? 500 : route === "moved" ? 302 : 200;
+    const rejected = `${request.url ?? ""} ${request.headers.authorization ?? ""}`.includes("REJECTED");
+    const status = rejected ? 401 : route === "limited" ? 429 : route === "broken" ? 500 : route === "moved" ? 302 : 200;
     if (status === 302) response.setHeader("location", "http://169.254.169.254/latest/meta-data");
     response.writeHead(status, { "content-type": "text/plain" }).end("fake upstream body");
   });
