@@ -11,7 +11,7 @@ COPY package.json package-lock.json .npmrc ./
 COPY scripts/prisma-generate.mjs scripts/
 COPY prisma.config.ts ./
 COPY prisma/ prisma/
-RUN npm install --no-audit --no-fund --ignore-scripts && npm run postinstall
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm run postinstall
 COPY tsconfig.json tsconfig.build.json ./
 COPY src/ src/
 # tsc compiles the generated client to dist/generated/prisma; at run time it needs only @prisma/client.

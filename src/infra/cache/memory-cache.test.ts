@@ -84,3 +84,19 @@ describe("InProcessCache byte bounds", () => {
     expect(counts.skipped).toBe(1);
   });
 });
+
+describe("generations stay bounded", () => {
+  test("a forgotten key never reads a value stored under a generation it had", async () => {
+    const cache = new InProcessCache(300, undefined, { maxTrackedKeys: 2 });
+    await storeValues(cache, ["k"], () => "before any write");
+    await cache.invalidate(["k"]);
+    await storeValues(cache, ["k"], () => "after the first write");
+    expect((await cache.read(["k"])).entries[0]?.value).toBe("after the first write");
+    // Two more tracked keys push "k" out of the bounded map.
+    await cache.invalidate(["a", "b"]);
+    const read = await cache.read(["k"]);
+    expect(read.entries[0]?.value).toBeNull();
+    await storeValues(cache, ["k"], () => "fresh");
+    expect((await cache.read(["k"])).entries[0]?.value).toBe("fresh");
+  });
+});

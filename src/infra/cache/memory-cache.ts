@@ -18,9 +18,13 @@ export interface InProcessCacheOptions {
   maxBytes?: number;
   /** Largest single value stored; default 1 MiB (as in Redis). */
   maxValueBytes?: number;
+  /** Keys whose generation is remembered; default 100,000. */
+  maxTrackedKeys?: number;
 }
 
 const EPOCH = "local";
+/** Tenants (and other keys) whose generation is remembered; about 100 bytes each. */
+const DEFAULT_MAX_TRACKED_KEYS = 100_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Not exact heap use (V8 stores ASCII strings one byte a character), but proportional to it; never 0. */
@@ -28,7 +32,14 @@ const bytesOf = (...parts: readonly string[]): number => parts.reduce((sum, part
 
 export class InProcessCache implements GenerationalCache {
   readonly kind = "in-process";
-  private readonly generations = new Map<string, number>();
+  /**
+   * Generations come from one counter and are never reused, so the map can be bounded: a forgotten key reads as
+   * `floor`, which moves past every generation handed out whenever a key is forgotten — values stored under any
+   * generation that key ever had are then unreachable, never stale.
+   */
+  private readonly generations: LRUCache<string, number>;
+  private counter = 0;
+  private floor = 0;
   private readonly values: LRUCache<string, string>;
   private readonly responses: LRUCache<string, StoredResponse>;
 
@@ -43,6 +54,12 @@ export class InProcessCache implements GenerationalCache {
     const maxSize = Math.max(1, Math.floor((options.maxBytes ?? DEFAULT_MAX_BYTES) / 2));
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     const ttl = ttlSeconds * 1000;
+    this.generations = new LRUCache({
+      max: options.maxTrackedKeys ?? DEFAULT_MAX_TRACKED_KEYS,
+      dispose: (_generation, _key, reason) => {
+        if (reason === "evict") this.floor = ++this.counter;
+      },
+    });
     this.values = new LRUCache({ max, ttl, maxSize, sizeCalculation: (value, key) => bytesOf(key, value) });
     this.responses = new LRUCache({
       max,
@@ -73,7 +90,7 @@ export class InProcessCache implements GenerationalCache {
   }
 
   async invalidate(keys: readonly string[]): Promise<void> {
-    for (const key of keys) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    for (const key of keys) this.generations.set(key, ++this.counter);
   }
 
   async readResponse(responseKey: string): Promise<string | null> {
@@ -107,6 +124,6 @@ export class InProcessCache implements GenerationalCache {
   async close(): Promise<void> {}
 
   private generationOf(key: string): string {
-    return String(this.generations.get(key) ?? 0);
+    return String(this.generations.get(key) ?? this.floor);
   }
 }

@@ -36,7 +36,8 @@ export const HS_ALGORITHMS = ["HS256"];
 export const JWKS_ALGORITHMS = ["RS256", "ES256"];
 /** Verified tokens are remembered this long at most (and never past their `exp`). */
 export const VERIFIED_TOKEN_TTL_MS = 60_000;
-const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/** The memo of verified tokens is bounded in bytes (SPEC.md §13): a token may name up to MAX_TENANTS tenants. */
+const VERIFIED_TOKEN_CACHE_BYTES = 16 * 1024 * 1024;
 /** Longer tokens are refused before any parsing (real ones are well under 2 KB). */
 const MAX_TOKEN_LENGTH = 8192;
 const MAX_SUB_LENGTH = 255;
@@ -56,7 +57,7 @@ class JwtAuthenticator implements Authenticator {
   readonly required = true;
   private readonly secret?: Uint8Array;
   private readonly jwks?: JWTVerifyGetKey;
-  private readonly verified = new LRUCache<string, Caller>({ max: VERIFIED_TOKEN_CACHE_SIZE });
+  private readonly verified = new LRUCache<string, Caller>({ maxSize: VERIFIED_TOKEN_CACHE_BYTES, sizeCalculation: sizeOf });
 
   constructor(private readonly config: AuthConfig) {
     if (config.jwtSecret) this.secret = new TextEncoder().encode(config.jwtSecret);
@@ -100,6 +101,13 @@ class JwtAuthenticator implements Authenticator {
       throw verificationError(error);
     }
   }
+}
+
+/** Roughly the memory a remembered token takes: its text, the caller's id and tenant ids (UTF-16), and overhead. */
+function sizeOf(caller: Caller, token: string): number {
+  let size = 256 + 2 * (token.length + caller.id.length);
+  if (caller.tenants !== "*") for (const tenantId of caller.tenants) size += 64 + 2 * tenantId.length;
+  return size;
 }
 
 /** jose's error codes, in words that name the problem but never the token or its claims' values. */
