@@ -203,7 +203,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 
   const recordRejected = createRejectedRequestRecorder(metrics, logger);
   const documents = new DocumentInspector();
-  const httpServer = createServer();
+  // Slow clients (SPEC.md §13): headers within 10 s, a whole request (at most 1 MiB) within 30 s, or the socket closes.
+  const httpServer = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 });
   const apollo = new ApolloServer<RequestContext>({
     schema,
     // SPEC.md §13: the parser stops at this many tokens, so no document is large enough to stall validation.
