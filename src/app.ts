@@ -45,6 +45,9 @@ import type { Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
+import { ChangeEventRepository } from "./modules/change-events/change-event.repository.js";
+import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver.js";
+import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
 import { createRecentVersionsLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
@@ -162,6 +165,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     limit,
   });
 
+  const changeEvents = new ChangeEventRepository();
+  const changeFeed = new ChangeFeedService(unitOfWork, changeEvents);
+
   // Health memory in Redis when there is one, so that every instance sees the last check. Results expire (SPEC.md §13).
   const ttlSeconds = config.providerCheck.resultTtlSeconds;
   const healthStore: ProviderHealthStore = new ObservedProviderHealthStore(
@@ -190,6 +196,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new HistoryResolver(historyService, rollbackService),
     new CatalogResolver(catalogService),
     new ProviderHealthResolver(healthService),
+    new ChangeFeedResolver(changeFeed),
   ]);
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {

@@ -1,11 +1,19 @@
 // schema.graphql is emitted from the code, committed, and compatible with the public contract.
 import { readFileSync } from "node:fs";
-import { buildSchema, findBreakingChanges, findDangerousChanges } from "graphql";
+import { BreakingChangeType, buildSchema, findBreakingChanges, findDangerousChanges } from "graphql";
 import { describe, expect, test } from "vitest";
 import { renderSchema } from "../src/graphql/print-schema.js";
 import { buildGraphQLSchema } from "../src/graphql/schema.js";
 
 const contract = buildSchema(readFileSync(new URL("./fixtures/contract.graphql", import.meta.url), "utf8"));
+/** v1 plus the v2 additions the open issues build; what is built must match it exactly, the rest may be missing. */
+const contractV2 = buildSchema(readFileSync(new URL("./fixtures/contract-v2.graphql", import.meta.url), "utf8"));
+const NOT_BUILT_YET = new Set<string>([
+  BreakingChangeType.FIELD_REMOVED,
+  BreakingChangeType.TYPE_REMOVED,
+  BreakingChangeType.ARG_REMOVED,
+  BreakingChangeType.VALUE_REMOVED_FROM_ENUM,
+]);
 const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
 
 describe("schema.graphql", () => {
@@ -18,6 +26,13 @@ describe("schema.graphql", () => {
       expect(findBreakingChanges(contract, schema)).toEqual([]);
       expect(findDangerousChanges(contract, schema)).toEqual([]);
     }
+  });
+
+  test("the v2 additions built so far match contract-v2.graphql (the rest is still to come)", () => {
+    const ours = buildSchema(committed);
+    const mismatches = findBreakingChanges(contractV2, ours).filter((change) => !NOT_BUILT_YET.has(change.type));
+    expect(mismatches).toEqual([]);
+    expect(ours.getQueryType()?.getFields().configChanges).toBeDefined();
   });
 
   test("arguments keep the contract's order", () => {

@@ -3,6 +3,7 @@
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type NonEmptyArray } from "type-graphql";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
+import { ChangeFeedResolver } from "../modules/change-events/change-feed.resolver.js";
 import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
 import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
@@ -15,6 +16,7 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   HistoryResolver,
   CatalogResolver,
   ProviderHealthResolver,
+  ChangeFeedResolver,
 ];
 
 export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<GraphQLSchema> {

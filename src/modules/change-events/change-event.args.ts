@@ -1,0 +1,32 @@
+// Arguments of configChanges and providerConfigChanged, in contract order.
+import { ArgsType, Field, Int } from "type-graphql";
+import { ProviderType } from "../../graphql/enums.js";
+
+export const DEFAULT_CHANGE_PAGE_LIMIT = 100;
+
+@ArgsType()
+export class ConfigChangesArgs {
+  @Field(() => String)
+  tenantId!: string;
+
+  @Field(() => ProviderType, { nullable: true })
+  providerType?: ProviderType | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_CHANGE_PAGE_LIMIT })
+  limit?: number | null;
+}
+
+@ArgsType()
+export class ProviderConfigChangedArgs {
+  @Field(() => String)
+  tenantId!: string;
+
+  @Field(() => ProviderType, { nullable: true })
+  providerType?: ProviderType | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
