@@ -48,6 +48,9 @@ import { CatalogService } from "./modules/catalog/catalog.service.js";
 import { ChangeEventRepository } from "./modules/change-events/change-event.repository.js";
 import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver.js";
 import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
+import { ChangeHub } from "./modules/change-events/change-hub.js";
+import { NO_SIGNAL, redisChangeSignal } from "./modules/change-events/change-signal.js";
+import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
 import { createRecentVersionsLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
@@ -92,6 +95,8 @@ export interface App {
   readonly server: Server;
   readonly apollo: ApolloServer<RequestContext>;
   readonly metrics: Metrics;
+  /** providerConfigChanged streams (graphql-ws serves them; tests open them directly). */
+  readonly changes: ChangeSubscriptionService;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -143,7 +148,19 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     : new InProcessCache(config.cacheTtlSeconds, cacheEvents);
   const tenantSource = new CachedTenantConfigSource(new DatabaseTenantConfigSource(unitOfWork, configRepository), cache);
   // Every committed change moves its tenant to a new cache generation before the write is acknowledged.
-  const listener: ConfigChangeListener = tenantSource;
+  // ... and wakes the change hubs: this instance's at once, the others' through Redis (SPEC.md §9).
+  const changeEvents = new ChangeEventRepository();
+  const changeFeed = new ChangeFeedService(unitOfWork, changeEvents);
+  const changeHub = new ChangeHub({ unitOfWork, repository: changeEvents, logger });
+  const changeSignal = redis ? await redisChangeSignal(redis, `${config.redis.keyPrefix}changes`, () => changeHub.wake()) : NO_SIGNAL;
+  const listener: ConfigChangeListener = {
+    async configsChanged(tenantId) {
+      await tenantSource.configsChanged(tenantId);
+      changeHub.wake();
+      changeSignal.publish();
+    },
+  };
+  const changeSubscriptions = new ChangeSubscriptionService(changeFeed, changeHub);
   const limit = new TenantConfigLimit(configRepository, config.maxConfigsPerTenant);
 
   const configService = new ProviderConfigService({
@@ -164,9 +181,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     listener,
     limit,
   });
-
-  const changeEvents = new ChangeEventRepository();
-  const changeFeed = new ChangeFeedService(unitOfWork, changeEvents);
 
   // Health memory in Redis when there is one, so that every instance sees the last check. Results expire (SPEC.md §13).
   const ttlSeconds = config.providerCheck.resultTtlSeconds;
@@ -300,6 +314,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     server: httpServer,
     apollo,
     metrics,
+    changes: changeSubscriptions,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -317,6 +332,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests; then the database goes.
       await apollo.stop();
       await healthMonitor.stop();
+      await changeHub.stop();
+      await changeSignal.close();
       if (redis) await closeRedisClient(redis);
       await database.close();
     },
