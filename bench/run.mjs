@@ -4,77 +4,27 @@
 //   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 32).
 // The service and its ceiling are measured alternately, BENCH_ROUNDS times each after a short warm-up, and the
 // median round of each is reported: on a small machine one measurement alone swings by tens of percent.
-import { fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import pg from "pg";
+import {
+  benchEnvironment,
+  DASHBOARD,
+  fmt,
+  gql,
+  measure as measureOnce,
+  post,
+  root,
+  seed,
+  start,
+  startService,
+  UPSERT,
+} from "./support.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const serverUrl = process.env.BENCH_DATABASE_SERVER ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const TENANTS = 1000;
 
-function start(script, env) {
-  return new Promise((resolve, reject) => {
-    const child = fork(script, [], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
-    child.once("message", (message) => resolve({ child, port: message.port }));
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-async function startService(env) {
-  const { port } = await freePort();
-  const child = fork(join(root, "dist/main.js"), [], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { child, url };
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("service did not become ready");
-}
-
-async function freePort() {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve({ port }));
-    });
-  });
-}
-
-async function gql(url, query, variables) {
-  const response = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  const json = JSON.parse(text);
-  if (json.errors) throw new Error(JSON.stringify(json.errors));
-  return { json, text };
-}
-
-function measure(url, requests, conns = connections, duration = seconds) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url: `${url}/graphql`, connections: conns, duration, requests }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    );
-  });
-}
+const measure = (url, requests, conns = connections, duration = seconds) => measureOnce(url, requests, conns, duration);
 
 const median = (results) => [...results].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(results.length / 2)];
 
@@ -91,48 +41,16 @@ async function compare(ours, ceiling, requests) {
   return { ours: median(a), ceiling: median(b), errors: a.reduce((sum, r) => sum + r.errors + r.non2xx + r.timeouts, 0) };
 }
 
-const post = (body) => ({ method: "POST", path: "/graphql", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
-const DASHBOARD = `query Dashboard($t: String!) { tenantConfig(tenantId: $t) { isDefault mapProviders { providerName priority enabled } weatherProviders { providerName priority enabled } paymentProviders { providerName enabled } }
-  providerConfigs(tenantId: $t) { id providerType providerName priority enabled version apiKeyHint } }`;
 const BY_ID = `query One($id: UUID!) { providerConfig(id: $id) { id providerName priority enabled version configData } }`;
-const UPSERT = `mutation Write($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { id version } }`;
 const MANY = `query Many { ${Array.from({ length: 30 }, (_, i) => `t${i}: providerConfigs(tenantId: "bench-${i}") { providerName priority enabled version }`).join(" ")} }`;
 
 async function main() {
-  const dbName = `pcs_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
-  const dataDir = await mkdtemp(join(tmpdir(), "pcs-bench-"));
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `pcs-bench-${randomBytes(3).toString("hex")}:`,
-    CONFIG_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
-    DATA_DIR: dataDir,
-  };
+  const { env, cleanup } = await benchEnvironment();
   const service = await startService(env);
   const children = [service.child];
   try {
     // Seed: TENANTS tenants with three configs each.
-    const ids = [];
-    for (let i = 0; i < TENANTS; i += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, async (_, j) => {
-          const tenantId = `bench-${i + j}`;
-          const { json } = await gql(
-            service.url,
-            `mutation($t: String!) { upsertProviderConfigs(tenantId: $t, configs: [
-            {providerType: MAP, providerName: "openstreetmap"}, {providerType: WEATHER, providerName: "open_meteo"},
-            {providerType: PAYMENT, providerName: "stripe", apiKey: "sk_test_bench_key_000000", configData: {currency: "USD"}}]) { id } }`,
-            { t: tenantId },
-          );
-          ids.push(json.data.upsertProviderConfigs[0].id);
-        }),
-      );
-    }
+    const ids = await seed(service.url, TENANTS);
 
     const scenarios = [
       { name: "cached read (dashboard query, whole-response cache hit)", body: { query: DASHBOARD, variables: { t: "bench-7" } } },
@@ -167,7 +85,6 @@ async function main() {
     }
     const wide = await measure(service.url, [post(scenarios[0].body)], 256);
 
-    const fmt = (n) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
     const lines = [
       `Run ${new Date().toISOString()} · median of ${rounds} alternating ${seconds} s measurements · ${connections} connections · autocannon on loopback · PostgreSQL + Redis · node ${process.version}`,
       "",
@@ -184,9 +101,7 @@ async function main() {
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-    await rm(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
 }
 
