@@ -104,7 +104,7 @@ describe(`cost of list fields (limit ${MAX_QUERY_COST})`, () => {
         (_, i) => `p${i}: configHistory(tenantId: "${tenantId}", limit: ${limit}) { items { id version changeType configData } }`,
       ).join(" ");
     expect((await t.gql(`{ ${pages(20)} }`)).errors).toBeUndefined();
-    expectRefused(await t.gql(`{ ${pages(500)} }`), new RegExp(`estimated cost \\d+ exceeds the limit of ${MAX_QUERY_COST}`));
+    expectRefused(await t.gql(`{ ${pages(500)} }`), /estimated cost \d+ exceeds the limit of 50000/);
   });
 
   test("a limit given in a variable counts", async () => {
