@@ -107,6 +107,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 
   const database = await openDatabase({
     url: config.database.url,
+    directUrl: config.database.directUrl,
+    pgbouncer: config.database.pgbouncer,
     dataDir: config.dataDir,
     poolMax: config.database.poolMax,
     pglite: options.pglite,
@@ -134,7 +136,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 
   const redis = config.redis.url ? createRedisClient(config.redis.url, logger) : undefined;
   const catalog = loadCatalog();
-  const unitOfWork = new UnitOfWork(database.adapter, options.onQuery);
+  const unitOfWork = new UnitOfWork(database.adapter, options.onQuery, database.transactionRole);
   const configRepository = new ProviderConfigRepository();
   const historyRepository = new HistoryRepository();
   const cacheEvents: CacheEvents = {

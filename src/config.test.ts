@@ -24,7 +24,7 @@ describe("loadConfig", () => {
       port: 8104,
       host: "0.0.0.0",
       dataDir: "./.data",
-      database: { url: undefined, poolMax: 20, requireRowLevelSecurity: false },
+      database: { url: undefined, directUrl: undefined, pgbouncer: false, poolMax: 20, requireRowLevelSecurity: false },
       maxConfigsPerTenant: 500,
       redis: { url: undefined, keyPrefix: "pcs:" },
       cacheTtlSeconds: 300,

@@ -40,6 +40,8 @@ const envSchema = z.object({
   DATA_DIR: optionalString.default("./.data"),
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   DATABASE_POOL_MAX: integer(1, 500).default(20),
+  DATABASE_DIRECT_URL: url(["postgres:", "postgresql:"]).optional(),
+  DATABASE_PGBOUNCER: flag.optional(),
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
   REDIS_KEY_PREFIX: z
     .string()
@@ -68,7 +70,7 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   /** `requireRowLevelSecurity`: a login that bypasses the policies stops start-up (production, SPEC.md §13). */
-  database: { url?: string; poolMax: number; requireRowLevelSecurity: boolean };
+  database: { url?: string; directUrl?: string; pgbouncer: boolean; poolMax: number; requireRowLevelSecurity: boolean };
   /** SPEC.md §13: beyond it a create is BAD_USER_INPUT. */
   maxConfigsPerTenant: number;
   /** `keyPrefix` lets several deployments share one Redis. */
@@ -128,7 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, requireRowLevelSecurity: production },
+    database: {
+      url: e.DATABASE_URL,
+      directUrl: e.DATABASE_DIRECT_URL,
+      pgbouncer: e.DATABASE_PGBOUNCER ?? false,
+      poolMax: e.DATABASE_POOL_MAX,
+      requireRowLevelSecurity: production,
+    },
     maxConfigsPerTenant: e.MAX_CONFIGS_PER_TENANT,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,

@@ -42,6 +42,8 @@ async function main(): Promise<number> {
   const sealer = new SecretBox(loadKeyring(config, (message) => logger.warn({ dataDir: config.dataDir }, message)));
   const database = await openDatabase({
     url: config.database.url,
+    directUrl: config.database.directUrl,
+    pgbouncer: config.database.pgbouncer,
     dataDir: config.dataDir,
     poolMax: 2,
     onMigrationApplied: (name) => logger.info({ migration: name }, "migration applied"),
@@ -49,7 +51,7 @@ async function main(): Promise<number> {
   });
   try {
     if (database.kind === "pglite") logger.warn("embedded PGlite: the service must not be running on this data directory meanwhile");
-    const rotation = new KeyRotationService({ unitOfWork: new UnitOfWork(database.adapter), sealer, logger });
+    const rotation = new KeyRotationService({ unitOfWork: new UnitOfWork(database.adapter, undefined, database.transactionRole), sealer, logger });
     logger.info({ primaryKeyId: sealer.primaryKeyId, dryRun, batchSize }, "key rotation started");
     if (dryRun) {
       const count = await rotation.countRemaining();

@@ -25,6 +25,11 @@ export interface Database {
   readonly migrations: MigrationResult;
   /** "bypassed" when the database user ignores row-level security and cannot take the application role. */
   readonly rowLevelSecurity: "enforced" | "bypassed";
+  /**
+   * The role every transaction must take first (set_config('role', …, true)), when connections cannot take it at
+   * start-up: behind PgBouncer, which refuses start-up options. Undefined when connections already have it.
+   */
+  readonly transactionRole?: string;
   /** Resolves when the database answers a trivial query within `timeoutMs`; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   /** Connection pool use (PostgreSQL only). */
@@ -35,6 +40,16 @@ export interface Database {
 export interface DatabaseOptions {
   /** PostgreSQL URL; when absent, embedded PGlite is used. */
   url?: string;
+  /**
+   * A direct (session) connection for migrations and the role check, when `url` goes through a pooler in
+   * transaction mode (PgBouncer): migrations hold a session-level advisory lock.
+   */
+  directUrl?: string;
+  /**
+   * `url` is PgBouncer in transaction mode (SPEC.md §14): no start-up options and no named prepared statements
+   * (PgBouncer 1.18 forwards neither), and the application role is taken in every transaction instead.
+   */
+  pgbouncer?: boolean;
   /** Where PGlite keeps its files (`<dataDir>/pglite`). */
   dataDir: string;
   poolMax?: number;
@@ -56,7 +71,7 @@ async function openPostgres(
   options: DatabaseOptions,
   migrations: Awaited<ReturnType<typeof readMigrations>>,
 ): Promise<Database> {
-  const session = new pg.Client({ connectionString: url, application_name: "provider-config-service:migrate" });
+  const session = new pg.Client({ connectionString: options.directUrl ?? url, application_name: "provider-config-service:migrate" });
   await session.connect();
   let result: MigrationResult;
   let security: RowLevelSecurity;
@@ -76,17 +91,20 @@ async function openPostgres(
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
     // Set at connection start-up, so a connection that cannot take the role fails instead of bypassing the policies.
-    ...(security.role ? { options: `-c role=${security.role}` } : {}),
+    // Behind PgBouncer every transaction takes it instead (see UnitOfWork).
+    ...(security.role && !options.pgbouncer ? { options: `-c role=${security.role}` } : {}),
   });
   pool.on("error", (error) => options.onPoolError?.(error));
   // Named prepared statements: PostgreSQL parses and plans each distinct statement once per connection, not on
   // every execution. The service sends a small fixed set of statements, so the per-connection cache stays small.
-  const adapter = await new PrismaPg(pool, { statementNameGenerator: preparedStatementName }).connect();
+  // PgBouncer in transaction mode hands each transaction any server connection, so there they are unnamed.
+  const adapter = await new PrismaPg(pool, options.pgbouncer ? {} : { statementNameGenerator: preparedStatementName }).connect();
   return {
     kind: "postgresql",
     adapter,
     migrations: result,
     rowLevelSecurity: security.enforced ? "enforced" : "bypassed",
+    transactionRole: options.pgbouncer ? security.role : undefined,
     ping: (timeoutMs) => ping(adapter, timeoutMs),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async close() {

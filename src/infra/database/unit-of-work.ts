@@ -26,6 +26,8 @@ export class UnitOfWork {
     private readonly adapter: SqlDriverAdapter,
     /** Told every statement sent (tests count round trips). */
     private readonly onQuery?: (sql: string) => void,
+    /** Taken at the start of every transaction, in the same statement as the tenant setting (Database.transactionRole). */
+    private readonly role?: string,
   ) {}
 
   /** Runs `work` in one transaction that sees only `tenants`. */
@@ -34,7 +36,11 @@ export class UnitOfWork {
     this.onQuery?.("BEGIN");
     const db = new AdapterExecutor(transaction, this.onQuery);
     try {
-      await db.query(Prisma.sql`SELECT set_config('app.tenant_id', ${tenantSetting(tenants)}, true)`);
+      await db.query(
+        this.role
+          ? Prisma.sql`SELECT set_config('app.tenant_id', ${tenantSetting(tenants)}, true), set_config('role', ${this.role}, true)`
+          : Prisma.sql`SELECT set_config('app.tenant_id', ${tenantSetting(tenants)}, true)`,
+      );
       const result = await work(db);
       await this.end(transaction, "COMMIT");
       return result;
