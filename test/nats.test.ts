@@ -208,6 +208,17 @@ describe.skipIf(!natsServerAvailable())("publication to JetStream", () => {
     await waitFor(async () => /pcs_event_publication_lag_seconds 0\n/.test(await app.app.metrics.render()), "the lag to read 0");
   });
 
+  test("NATS unreachable from the start: the service starts, is ready and writes succeed", async () => {
+    const stream = newStream();
+    const app = await start(stream, { NATS_URL: "nats://127.0.0.1:1" });
+    await publicationStarted(app, stream); // recorded in the database, NATS or not
+    const tenantId = tenant("nonats");
+    const written = await app.gql(UPSERT, { input: { tenantId, providerType: "MAP", providerName: "openstreetmap" } });
+    expect(written.errors).toBeUndefined();
+    expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    await waitFor(async () => app.logs.some((line) => line.msg === "event publication round failed; retrying"), "a failed round");
+  });
+
   test("NATS down: writes still succeed; once it is back every event is published, none twice", async () => {
     const stream = newStream();
     const app = await start(stream);
