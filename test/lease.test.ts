@@ -7,6 +7,7 @@ import { Prisma } from "../src/generated/prisma/client.js";
 import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
 import { LeaderLease, type LeaseBackend } from "../src/infra/leadership/lease.js";
 import { LeaseStore, leaseHeld } from "../src/infra/leadership/lease.store.js";
+import { EventPublicationRepository } from "../src/modules/change-events/event-publication.repository.js";
 import { startTestApp, type TestApp } from "./support/app.js";
 
 let app: TestApp;
@@ -65,6 +66,23 @@ describe("LeaseStore", () => {
     const name = leaseName();
     const results = await Promise.all(["a", "b", "c", "d"].map((holder) => store.tryAcquire(name, holder, 10_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("the publication position (event_publication)", () => {
+  test("starts once, moves only forward and only while the lease is held", async () => {
+    const publications = new EventPublicationRepository();
+    const name = leaseName();
+    const at = (txid: bigint, seq: bigint) => ({ txid, seq });
+    const run = <T>(work: Parameters<typeof unitOfWork.read<T>>[1]) => unitOfWork.read(onlyTenants(), work);
+    expect(await run((db) => publications.start(db, name, at(100n, 0n)))).toEqual(at(100n, 0n));
+    expect(await run((db) => publications.start(db, name, at(5n, 0n)))).toEqual(at(100n, 0n)); // the first start stays
+
+    await store.tryAcquire(name, "a", 10_000);
+    expect(await run((db) => publications.advance(db, name, at(100n, 7n), leaseHeld(name, "b")))).toBe(false); // not b's
+    expect(await run((db) => publications.advance(db, name, at(100n, 7n), leaseHeld(name, "a")))).toBe(true);
+    expect(await run((db) => publications.advance(db, name, at(100n, 3n), leaseHeld(name, "a")))).toBe(false); // backwards
+    expect(await run((db) => publications.position(db, name))).toEqual(at(100n, 7n));
   });
 });
 

@@ -237,7 +237,8 @@ describe.skipIf(!natsServerAvailable())("publication to JetStream", () => {
     }
     const messages = await allPublished(app, stream, tenantId, 30_000);
     expectCompleteAndOrdered(messages, await historyOf(app, tenantId));
-    expect(app.logs.some((line) => line.msg === "event publication round failed; retrying")).toBe(true);
+    const failure = app.logs.find((line) => line.msg === "event publication round failed; retrying");
+    expect(failure).toMatchObject({ reason: "EventSinkError", detail: expect.any(String) });
     expect(JSON.stringify(app.logs)).not.toContain(API_KEY);
   }, 60_000);
 });

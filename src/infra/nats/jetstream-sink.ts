@@ -26,6 +26,27 @@ export interface EventSink {
 }
 
 export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
+
+/**
+ * A failure of the destination, with a description safe to log: the NATS client's and the JetStream API's own
+ * texts ("subjects overlap with an existing stream", "CONNECTION_REFUSED"), which never quote a message payload.
+ */
+export class EventSinkError extends Error {
+  override readonly name = "EventSinkError";
+  constructor(
+    readonly step: "connect" | "publish",
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`NATS ${step} failed: ${detail}`, options);
+  }
+}
+
+const sinkError = (step: "connect" | "publish", error: unknown): EventSinkError => {
+  const code = error instanceof JetStreamApiError ? ` (JetStream ${error.code})` : "";
+  const text = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "unknown";
+  return new EventSinkError(step, `${text}${code}`, { cause: error });
+};
 const STREAM_NAME_IN_USE = 10058;
 
 export class JetStreamSink implements EventSink {
@@ -36,10 +57,16 @@ export class JetStreamSink implements EventSink {
   constructor(private readonly settings: JetStreamSettings) {}
 
   async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
-    const client = await this.ready();
+    const client = await this.ready().catch((error: unknown) => {
+      throw sinkError("connect", error);
+    });
     const h = headers();
     h.set("Nats-Msg-Id", msgId);
-    await client.publish(subject, data, { headers: h, timeout: this.settings.publishTimeoutMs ?? 5000 });
+    try {
+      await client.publish(subject, data, { headers: h, timeout: this.settings.publishTimeoutMs ?? 5000 });
+    } catch (error) {
+      throw sinkError("publish", error);
+    }
   }
 
   /** Flushes what was sent and closes the connection (drain). */

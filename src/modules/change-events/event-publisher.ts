@@ -10,7 +10,7 @@
 import { ALL_TENANTS } from "../../domain/tenant-scope.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { leaseHeld } from "../../infra/leadership/lease.store.js";
-import type { EventSink } from "../../infra/nats/jetstream-sink.js";
+import { type EventSink, EventSinkError } from "../../infra/nats/jetstream-sink.js";
 import { toChangeEventMessage } from "./change-event.message.js";
 import type { ChangeEventRepository, StoredEvent } from "./change-event.repository.js";
 import { positionOf } from "./change-feed.service.js";
@@ -178,16 +178,8 @@ export class EventPublisher {
       })
       .catch((error: unknown) => {
         this.failures++;
-        // Never the payload or the statement: the failure kind only.
-        const { name, code } =
-          error instanceof Error ? { name: error.name, code: (error as { code?: unknown }).code } : { name: "unknown", code: undefined };
         this.options.logger.warn(
-          {
-            publication: this.options.name,
-            reason: name,
-            code: typeof code === "string" || typeof code === "number" ? code : undefined,
-            failures: this.failures,
-          },
+          { publication: this.options.name, failures: this.failures, ...failureOf(error) },
           "event publication round failed; retrying",
         );
         const backoff = Math.min(maxBackoffMs, 500 * 2 ** Math.min(this.failures - 1, 10));
@@ -198,4 +190,10 @@ export class EventPublisher {
         this.schedule(delayMs);
       });
   }
+}
+
+/** What a failed round logs: NATS's own description, or only the kind of a database failure (never SQL or data). */
+function failureOf(error: unknown): Record<string, string> {
+  if (error instanceof EventSinkError) return { reason: error.name, step: error.step, detail: error.detail };
+  return { reason: error instanceof Error ? error.name : "unknown" };
 }
