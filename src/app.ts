@@ -38,19 +38,25 @@ import { UnitOfWork } from "./infra/database/unit-of-work.js";
 import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { graphqlFront } from "./infra/http/graphql-front.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
+import { LeaderLease } from "./infra/leadership/lease.js";
+import { LeaseStore } from "./infra/leadership/lease.store.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { Metrics } from "./infra/metrics.js";
+import { JetStreamSink } from "./infra/nats/jetstream-sink.js";
 import { createAuthenticator } from "./modules/access/authenticator.js";
 import type { Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
+import { ALL_TENANTS_SUBJECT } from "./modules/change-events/change-event.message.js";
 import { ChangeEventRepository } from "./modules/change-events/change-event.repository.js";
 import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver.js";
 import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
 import { ChangeHub } from "./modules/change-events/change-hub.js";
 import { NO_SIGNAL, redisChangeSignal } from "./modules/change-events/change-signal.js";
 import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
+import { EventPublicationRepository } from "./modules/change-events/event-publication.repository.js";
+import { EventPublisher } from "./modules/change-events/event-publisher.js";
 import { createRecentVersionsLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
@@ -97,6 +103,8 @@ export interface App {
   readonly metrics: Metrics;
   /** providerConfigChanged streams (graphql-ws serves them; tests open them directly). */
   readonly changes: ChangeSubscriptionService;
+  /** The NATS publication (SPEC.md §9), when NATS_URL is set. */
+  readonly eventPublisher?: EventPublisher;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -183,6 +191,43 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     listener,
     limit,
   });
+
+  const leaseStore = new LeaseStore(unitOfWork);
+  const eventPublisher = config.nats ? createEventPublisher(config.nats) : undefined;
+
+  /** One publication (position row and lease) per stream: a new NATS_STREAM starts afresh (NATS_PUBLISH_FROM). */
+  function createEventPublisher(nats: NonNullable<AppConfig["nats"]>): EventPublisher {
+    const name = `nats-publication.${nats.stream}`;
+    metrics.leader(name, false);
+    const lease = new LeaderLease({
+      name,
+      backend: leaseStore,
+      logger,
+      ttlMs: config.leaderLease.ttlSeconds * 1000,
+      onChange: (leading) => metrics.leader(name, leading),
+    });
+    const sink = new JetStreamSink({
+      servers: nats.servers,
+      stream: nats.stream,
+      subjects: [ALL_TENANTS_SUBJECT],
+      token: nats.token,
+      credsFile: nats.credsFile,
+    });
+    return new EventPublisher({
+      name,
+      unitOfWork,
+      events: changeEvents,
+      publications: new EventPublicationRepository(),
+      sink,
+      lease,
+      publishFrom: nats.publishFrom,
+      logger,
+      metrics: {
+        eventsPublished: (count) => metrics.eventsPublished(count),
+        publicationLag: (seconds) => metrics.eventPublicationLag(seconds),
+      },
+    });
+  }
 
   // Health memory in Redis when there is one, so that every instance sees the last check. Results expire (SPEC.md §13).
   const ttlSeconds = config.providerCheck.resultTtlSeconds;
@@ -317,12 +362,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     apollo,
     metrics,
     changes: changeSubscriptions,
+    eventPublisher,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
           httpServer.off("error", reject);
           healthMonitor.start();
+          eventPublisher?.start();
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`);
@@ -336,6 +383,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await healthMonitor.stop();
       await changeHub.stop();
       await changeSignal.close();
+      // The publish in flight finishes and is recorded, the lease is released, the NATS connection drained.
+      await eventPublisher?.stop();
       if (redis) await closeRedisClient(redis);
       await database.close();
     },

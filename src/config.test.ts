@@ -34,6 +34,8 @@ describe("loadConfig", () => {
       logLevel: "info",
       graphiql: true,
       introspection: true,
+      nats: undefined,
+      leaderLease: { ttlSeconds: 15 },
     });
   });
 
@@ -106,6 +108,47 @@ describe("loadConfig", () => {
     expect(problems).toHaveLength(2);
     expect(problems[1]).toMatch(/^CONFIG_ENCRYPTION_KEYS: key 'k1': must be 32 bytes/);
     expect(problems.join("\n")).not.toContain(material);
+  });
+});
+
+describe("NATS publication (SPEC.md §9)", () => {
+  test("NATS_URL turns it on, with the stream, start and auth settings", () => {
+    expect(loadConfig({ NATS_URL: "nats://n1:4222, tls://n2:4222" }).nats).toEqual({
+      servers: ["nats://n1:4222", "tls://n2:4222"],
+      stream: "PROVIDER_CONFIG_EVENTS",
+      publishFrom: "now",
+      token: undefined,
+      credsFile: undefined,
+    });
+    const config = loadConfig({
+      NATS_URL: "nats://n1:4222",
+      NATS_STREAM: "PCS_EVENTS",
+      NATS_PUBLISH_FROM: "beginning",
+      NATS_TOKEN: "t0ken",
+      LEADER_LEASE_TTL_SECONDS: "6",
+    });
+    expect(config.nats).toMatchObject({ stream: "PCS_EVENTS", publishFrom: "beginning", token: "t0ken" });
+    expect(config.leaderLease).toEqual({ ttlSeconds: 6 });
+  });
+
+  test("malformed NATS settings are reported with the others", () => {
+    const problems = problemsOf({
+      NATS_URL: "http://n1:4222",
+      NATS_STREAM: "events.all",
+      NATS_PUBLISH_FROM: "yesterday",
+      LEADER_LEASE_TTL_SECONDS: "60",
+      NATS_TOKEN: "a",
+      NATS_CREDS: "/run/nats.creds",
+    });
+    expect(problems.map((problem) => problem.split(":")[0])).toEqual([
+      "NATS_URL.0",
+      "NATS_STREAM",
+      "NATS_PUBLISH_FROM",
+      "LEADER_LEASE_TTL_SECONDS",
+      "NATS_TOKEN and NATS_CREDS",
+    ]);
+    expect(problemsOf({ NATS_TOKEN: "a" })).toEqual(["NATS_TOKEN: has no effect without NATS_URL"]);
+    expect(problemsOf({ NATS_URL: " , " })).toHaveLength(1);
   });
 });
 

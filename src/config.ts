@@ -33,6 +33,17 @@ const url = (protocols: readonly string[]) =>
       `must be a ${protocols.join(" or ")}// URL`,
     );
 
+/** A comma-separated list of nats:// or tls:// server URLs (one is enough; the client learns the rest of a cluster). */
+const natsServers = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((server) => server.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(url(["nats:", "tls:"])).min(1, "must name at least one nats:// or tls:// URL"));
+
 const envSchema = z.object({
   NODE_ENV: optionalString,
   PORT: integer(0, 65535).default(8104),
@@ -62,6 +73,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GRAPHIQL_ENABLED: flag.optional(),
   INTROSPECTION_ENABLED: flag.optional(),
+  NATS_URL: natsServers.optional(),
+  NATS_STREAM: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of letters, digits, '_' or '-'")
+    .default("PROVIDER_CONFIG_EVENTS"),
+  NATS_PUBLISH_FROM: z.enum(["now", "beginning"]).default("now"),
+  NATS_TOKEN: optionalString,
+  NATS_CREDS: optionalString,
+  // Take-over after an instance dies: within TTL + TTL/3; at most 20 s keeps SPEC.md §14's 30 s.
+  LEADER_LEASE_TTL_SECONDS: integer(2, 20).default(15),
 });
 
 export interface AppConfig {
@@ -85,6 +107,10 @@ export interface AppConfig {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   graphiql: boolean;
   introspection: boolean;
+  /** SPEC.md §9: publish every change event to this JetStream; absent when NATS_URL is unset. */
+  nats?: { servers: string[]; stream: string; publishFrom: "now" | "beginning"; token?: string; credsFile?: string };
+  /** Background work on exactly one instance (SPEC.md §14). */
+  leaderLease: { ttlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -116,6 +142,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (production && present.PROVIDER_CHECK_ORIGIN_OVERRIDE) {
     problems.push("PROVIDER_CHECK_ORIGIN_OVERRIDE: not allowed when NODE_ENV=production (it would send tenants' keys to another host)");
+  }
+  if (!present.NATS_URL) {
+    for (const variable of ["NATS_TOKEN", "NATS_CREDS"])
+      if (present[variable]) problems.push(`${variable}: has no effect without NATS_URL`);
+  } else if (present.NATS_TOKEN && present.NATS_CREDS) {
+    problems.push("NATS_TOKEN and NATS_CREDS: set one of them, not both");
   }
   if (jwtSecret && jwtSecret.length < 32) {
     problems.push("AUTH_JWT_SECRET: must be at least 32 characters");
@@ -157,6 +189,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL_ENABLED ?? !production,
     introspection: e.INTROSPECTION_ENABLED ?? !production,
+    nats: e.NATS_URL
+      ? { servers: e.NATS_URL, stream: e.NATS_STREAM, publishFrom: e.NATS_PUBLISH_FROM, token: e.NATS_TOKEN, credsFile: e.NATS_CREDS }
+      : undefined,
+    leaderLease: { ttlSeconds: e.LEADER_LEASE_TTL_SECONDS },
   };
 }
 

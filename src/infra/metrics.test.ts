@@ -54,6 +54,20 @@ describe("Metrics", () => {
     expect(await sampleOf(metrics, "pcs_provider_health_status", { ...labels, status: "ERROR" })).toBe(0);
   });
 
+  test("leader leases and NATS publication", async () => {
+    const metrics = new Metrics();
+    metrics.leader("nats-publication.PROVIDER_CONFIG_EVENTS", true);
+    metrics.leader("nats-publication.PROVIDER_CONFIG_EVENTS", false);
+    metrics.leader("a lease { with } junk", true);
+    metrics.eventsPublished(3);
+    metrics.eventsPublished(0);
+    metrics.eventPublicationLag(12.5);
+    expect(await sampleOf(metrics, "pcs_leader", { lease: "nats-publication.PROVIDER_CONFIG_EVENTS" })).toBe(0);
+    expect(await sampleOf(metrics, "pcs_leader", { lease: "other" })).toBe(1);
+    expect(await sampleOf(metrics, "pcs_events_published_total")).toBe(3);
+    expect(await sampleOf(metrics, "pcs_event_publication_lag_seconds")).toBe(12.5);
+  });
+
   test("cache results and labels that are not names", async () => {
     const metrics = new Metrics();
     metrics.cacheHit("configs");

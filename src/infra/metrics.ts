@@ -11,6 +11,9 @@ const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 /** Error codes and cache names are ours, but a shape check keeps a future mistake from leaking input into a label. */
 const CODE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
+/** Leader lease names: ours, with a NATS stream name in them. */
+const LEASE_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
+
 /** 0.5 ms … 5 s: a cached read takes about a millisecond, a slow database write or health check seconds. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -98,6 +101,22 @@ export class Metrics {
     help: "Database migrations this instance applied at start-up.",
     registers: [this.registry],
   });
+  private readonly leaders = new Gauge({
+    name: "pcs_leader",
+    help: "1 while this instance holds the leader lease of that name (background work on exactly one instance), else 0.",
+    labelNames: ["lease"] as const,
+    registers: [this.registry],
+  });
+  private readonly published = new Counter({
+    name: "pcs_events_published_total",
+    help: "Change events published to NATS JetStream and acknowledged (a re-publish after a failure counts again).",
+    registers: [this.registry],
+  });
+  private readonly publicationLag = new Gauge({
+    name: "pcs_event_publication_lag_seconds",
+    help: "Age of the oldest change event not yet published to NATS, on the publishing instance; 0 when caught up.",
+    registers: [this.registry],
+  });
   private readonly providerHealthStatus = new Gauge({
     name: "pcs_provider_health_status",
     help: "Last health check result this instance recorded per provider: 1 for the current status, 0 for the others.",
@@ -168,6 +187,19 @@ export class Metrics {
 
   migrationsApplied(count: number): void {
     this.migrations.inc(count);
+  }
+
+  /** Lease names are the service's own (e.g. nats-publication.<stream>); the shape check guards a future mistake. */
+  leader(lease: string, leading: boolean): void {
+    this.leaders.set({ lease: LEASE_NAME.test(lease) ? lease : "other" }, leading ? 1 : 0);
+  }
+
+  eventsPublished(count: number): void {
+    if (count > 0) this.published.inc(count);
+  }
+
+  eventPublicationLag(seconds: number): void {
+    this.publicationLag.set(seconds);
   }
 
   providerHealth(providerType: string, providerName: string, status: string): void {
