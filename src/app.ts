@@ -82,6 +82,8 @@ import { ProviderHealthService } from "./modules/provider-health/provider-health
 import { InMemoryProviderHealthStore, type ProviderHealthStore } from "./modules/provider-health/provider-health.store.js";
 
 /** Apollo's parsed-document memo (counted as the documents' JSON length) and persisted-query texts. */
+/** The leader lease of the health monitor and, later, retention and backups (one instance at a time). */
+const BACKGROUND_LEASE = "background-work";
 const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
 const PERSISTED_QUERY_BYTES = 8 * 1024 * 1024;
 
@@ -244,7 +246,18 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   const healthService = new ProviderHealthService((type, name) => catalog.find(type, name), healthChecker, healthStore);
   const catalogService = new CatalogService(catalog, new FailoverConfigReader(tenantSource), healthStore);
+  // Background work that must run on one instance at a time (SPEC.md §14) runs while this lease is held.
+  const backgroundLease = new LeaderLease({
+    name: BACKGROUND_LEASE,
+    backend: leaseStore,
+    logger,
+    ttlMs: config.leaderLease.ttlSeconds * 1000,
+    onChange: (leading) => metrics.leader(BACKGROUND_LEASE, leading),
+  });
+  const runsBackgroundWork = config.providerCheck.monitorIntervalSeconds > 0;
+  if (runsBackgroundWork) metrics.leader(BACKGROUND_LEASE, false);
   const healthMonitor = new ProviderHealthMonitor({
+    isLeader: () => backgroundLease.leading,
     intervalSeconds: config.providerCheck.monitorIntervalSeconds,
     listEnabledProviders: enabledProvidersSource(unitOfWork, configRepository, sealer),
     rechecker: healthService,
@@ -368,6 +381,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
           httpServer.off("error", reject);
+          if (runsBackgroundWork) backgroundLease.start();
           healthMonitor.start();
           eventPublisher?.start();
           const address = httpServer.address() as AddressInfo;
@@ -381,6 +395,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests; then the database goes.
       await apollo.stop();
       await healthMonitor.stop();
+      await backgroundLease.stop();
       await changeHub.stop();
       await changeSignal.close();
       // The publish in flight finishes and is recorded, the lease is released, the NATS connection drained.

@@ -30,6 +30,11 @@ export const MAX_KEYS_PER_PROVIDER = 3;
 
 export interface ProviderHealthMonitorOptions {
   readonly intervalSeconds: number;
+  /**
+   * Whether this instance runs background work now (the leader lease, SPEC.md §14): rounds are skipped while it
+   * does not, so several instances check each provider once per interval between them. Default: always.
+   */
+  readonly isLeader?: () => boolean;
   readonly listEnabledProviders: EnabledProvidersSource;
   readonly rechecker: ProviderRechecker;
   readonly logger: HealthLogger;
@@ -82,6 +87,10 @@ export class ProviderHealthMonitor {
     const delayMs = intervalSeconds * 1000 * (1 + jitter * (2 * random() - 1));
     clearTimeout(this.timer); // a stop() and start() during a round would otherwise leave two timers
     this.timer = setTimeout(() => {
+      if (this.options.isLeader && !this.options.isLeader()) {
+        this.schedule();
+        return;
+      }
       this.running = this.runOnce()
         .catch((error: unknown) => {
           // The source is another module's query: report the failure kind, never its message (it may quote data).
