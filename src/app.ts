@@ -50,6 +50,7 @@ import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver
 import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
 import { ChangeHub } from "./modules/change-events/change-hub.js";
 import { NO_SIGNAL, redisChangeSignal } from "./modules/change-events/change-signal.js";
+import { ChangeSubscriptionResolver } from "./modules/change-events/change-subscription.resolver.js";
 import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
 import { createRecentVersionsLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
@@ -211,6 +212,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new CatalogResolver(catalogService),
     new ProviderHealthResolver(healthService),
     new ChangeFeedResolver(changeFeed),
+    new ChangeSubscriptionResolver(),
   ]);
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
