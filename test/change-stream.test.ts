@@ -101,6 +101,7 @@ describe("change streams", () => {
     const [first, ...rest] = await take(stream, 2);
     expect(first && "error" in first ? first.error.message : "").toMatch(/more than 1000 events behind/);
     expect(rest).toEqual([]);
+    expect(await t.app.metrics.render()).toMatch(/^pcs_subscriptions_ended_total\{reason="too-slow"\} 1$/m);
   });
 
   test("the same access rules as configChanges", async () => {
