@@ -2,13 +2,15 @@
 // client: live events, `after` replay then live, the type filter, authentication (connection_init payload or
 // upgrade header; 4401; FORBIDDEN and BAD_USER_INPUT as `error` messages on an open socket), every instance on one
 // database, no credential in any frame, the limits HTTP has plus the per-socket ones, and a clean stop().
-import type { IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { FormattedExecutionResult } from "graphql";
 import { type Client, createClient } from "graphql-ws";
+import { generateKeyPair } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { WebSocket } from "ws";
 import { hasPostgres, hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
-import { TEST_JWT_SECRET, tokenFor } from "./support/tokens.js";
+import { mintToken, TEST_JWT_SECRET, tokenFor } from "./support/tokens.js";
 
 const UPSERT = `mutation($i: UpsertProviderConfigInput!) { upsertProviderConfig(input: $i) { id version } }`;
 const CHANGES = `subscription($t: String!, $p: ProviderType, $a: String) {
@@ -339,6 +341,24 @@ describe("authentication (AUTH_JWT_SECRET set)", () => {
     await expect.poll(() => subscription.errorCode, { timeout: 5000 }).toBe(4401);
     await client.dispose();
   });
+});
+
+test("an identity provider that does not answer: the socket closes with 4503 (clients retry it)", async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const down = await startTestApp({ env: { AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks` } });
+  try {
+    const { privateKey } = await generateKeyPair("RS256");
+    const token = await mintToken({ sub: "reader", tenants: ["*"], scope: "config:read" }, { key: privateKey, alg: "RS256", kid: "k1" });
+    const client = connect(down, { connectionParams: { authorization: `Bearer ${token}` } });
+    const subscription = new Subscription(client, { t: tenant("ws-idp") });
+    await expect.poll(() => subscription.errorCode, { timeout: 10_000 }).toBe(4503);
+    await client.dispose();
+  } finally {
+    await down.stop();
+  }
 });
 
 describe.skipIf(!hasPostgres())("every instance on one database", () => {

@@ -112,7 +112,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           started.set(args, result.stream);
           return args;
         }
-        return result as GraphQLError[];
+        return result;
       },
       subscribe: (args) => started.get(args) ?? { errors: [refusal("The subscription was not started.")] },
       onNext(_ctx, _id, _payload, _args, result) {
