@@ -1,7 +1,7 @@
 // Composition root: infra → repositories → services → resolvers → schema → HTTP. Nothing else constructs
 // services; modules receive what they need through their constructors.
 
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -17,15 +17,16 @@ import type { RequestContext, RequestLoaders } from "./graphql/context.js";
 import { DocumentInspector, queryTextOf } from "./graphql/document-inspector.js";
 import { createFormatError } from "./graphql/format-error.js";
 import { costLimitPlugin } from "./graphql/limits/cost-limit.plugin.js";
-import { depthLimitRule } from "./graphql/limits/depth-limit.js";
 import { MAX_DOCUMENT_TOKENS } from "./graphql/limits/document-shape.js";
-import { MAX_HEALTH_CHECKS_PER_OPERATION, rootFieldLimitRule, rootFieldRepeatLimitRule } from "./graphql/limits/root-field-limit.js";
+import { limitRules } from "./graphql/limits/validation-rules.js";
 import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
 import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
 import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
 import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
+import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-over-http.plugin.js";
 import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
+import { subscriptionOperations } from "./graphql/subscription-operation.js";
 import { CacheDependencies } from "./infra/cache/dependencies.js";
 import type { CacheEvents, GenerationalCache } from "./infra/cache/generational-cache.js";
 import { InProcessCache } from "./infra/cache/memory-cache.js";
@@ -38,6 +39,7 @@ import { UnitOfWork } from "./infra/database/unit-of-work.js";
 import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { graphqlFront } from "./infra/http/graphql-front.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
+import { createSubscriptionServer } from "./infra/http/subscription-server.js";
 import { LeaderLease } from "./infra/leadership/lease.js";
 import { LeaseStore } from "./infra/leadership/lease.store.js";
 import { createLogger, type Logger } from "./infra/logger.js";
@@ -54,6 +56,7 @@ import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver
 import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
 import { ChangeHub } from "./modules/change-events/change-hub.js";
 import { NO_SIGNAL, redisChangeSignal } from "./modules/change-events/change-signal.js";
+import { ChangeSubscriptionResolver, type SubscriptionContext } from "./modules/change-events/change-subscription.resolver.js";
 import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
 import { EventPublicationRepository } from "./modules/change-events/event-publication.repository.js";
 import { EventPublisher } from "./modules/change-events/event-publisher.js";
@@ -172,7 +175,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       changeSignal.publish();
     },
   };
-  const changeSubscriptions = new ChangeSubscriptionService(changeFeed, changeHub);
+  const changeSubscriptions = new ChangeSubscriptionService(changeFeed, changeHub, {
+    onOpen: () => metrics.subscriptionOpened(),
+    onEnd: (reason) => metrics.subscriptionEnded(reason),
+  });
   const limit = new TenantConfigLimit(configRepository, config.maxConfigsPerTenant);
 
   const configService = new ProviderConfigService({
@@ -271,6 +277,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new CatalogResolver(catalogService),
     new ProviderHealthResolver(healthService),
     new ChangeFeedResolver(changeFeed),
+    new ChangeSubscriptionResolver(),
   ]);
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
@@ -296,12 +303,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     formatError: createFormatError(logger),
     introspection: config.introspection,
     // SPEC.md §8 limits: depth and root fields by document shape, cost once the operation and variables are known.
-    // SPEC.md §13: a few health checks per operation; the checker's limiter bounds them across requests.
-    validationRules: [
-      depthLimitRule(),
-      rootFieldLimitRule(),
-      rootFieldRepeatLimitRule("checkProviderHealth", MAX_HEALTH_CHECKS_PER_OPERATION),
-    ],
+    validationRules: limitRules(),
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains through app.stop(), which also closes the database.
     stopOnTerminationSignals: false,
@@ -313,6 +315,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       createLoggingPlugin(logger),
       responseCachePlugin(cache),
       costLimitPlugin(),
+      subscriptionsOverHttpPlugin(),
     ],
   });
   await apollo.start();
@@ -358,6 +361,18 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     (error) => logger.error({ reason: error instanceof Error ? error.name : "unknown" }, "response cache fast path failed"),
   );
   httpServer.on("request", front);
+  // Subscriptions (SPEC.md §9): graphql-ws on the same server and path; the same limits, authenticator and formatError.
+  const subscriptionServer = createSubscriptionServer({
+    httpServer,
+    path: "/graphql",
+    schema,
+    operations: subscriptionOperations(schema, { introspection: config.introspection }),
+    authenticator,
+    contextOf: (caller): SubscriptionContext => ({ ...createContext(caller, randomUUID(), undefined), changeSubscriptions }),
+    formatError: createFormatError(logger),
+    metrics,
+    logger,
+  });
 
   if (!authenticator.required) {
     logger.warn(
@@ -392,7 +407,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     async stop() {
       if (stopped) return;
       stopped = true;
+      // WebSockets first (close 1001; their streams end): the HTTP server's close waits for every socket. Then
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests; then the database goes.
+      await subscriptionServer.stop();
       await apollo.stop();
       await healthMonitor.stop();
       await backgroundLease.stop();

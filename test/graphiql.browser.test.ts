@@ -9,8 +9,9 @@ import { join } from "node:path";
 import express from "express";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createGraphiQLRouter } from "../src/infra/http/graphiql.js";
-import { startTestApp, type TestApp } from "./support/app.js";
+import { createGraphiQLRouter, webSocketSources } from "../src/infra/http/graphiql.js";
+import { startTestApp, type TestApp, tenant } from "./support/app.js";
+import { TEST_JWT_SECRET, tokenFor } from "./support/tokens.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 // In CI (PCS_TEST_REQUIRE_SERVICES=1) a missing browser fails the launch instead of skipping the test quietly.
@@ -42,6 +43,8 @@ test("the page is never cached and carries a same-origin CSP; its assets are cac
   expect(csp).toContain("default-src 'none'");
   expect(csp).toContain("script-src 'self';");
   expect(csp).not.toContain("unsafe");
+  const host = new URL(t.url).host;
+  expect(csp).toContain(`connect-src 'self' ws://${host} wss://${host};`);
   const html = await page.text();
   expect(html).toContain('data-endpoint="/graphql"');
   expect(html).toContain('data-auth-header="false"');
@@ -56,6 +59,15 @@ test("the page is never cached and carries a same-origin CSP; its assets are cac
     expect(response.headers.get("cache-control"), path).toBe("public, max-age=31536000, immutable");
   }
   expect((await fetch(`${t.url}/graphiql/assets/nope.js`)).status).toBe(404);
+});
+
+test("the CSP names WebSocket origins only for a Host header that is a plain host[:port]", () => {
+  expect(webSocketSources("localhost:4000")).toEqual(["ws://localhost:4000", "wss://localhost:4000"]);
+  expect(webSocketSources("[::1]:4000")).toEqual(["ws://[::1]:4000", "wss://[::1]:4000"]);
+  expect(webSocketSources("config.example.com")).toEqual(["ws://config.example.com", "wss://config.example.com"]);
+  for (const forged of ["a.example; script-src *", "a.example *", "a.example/x", "", "a b", "'self'", undefined]) {
+    expect(webSocketSources(forged), String(forged)).toEqual([]);
+  }
 });
 
 test("GET /graphiql is 404 when GRAPHIQL_ENABLED=false", async () => {
@@ -115,6 +127,54 @@ describe.skipIf(skipBrowser)(`in headless Chromium (skipped: ${CHROMIUM} is miss
     expect(offOrigin).toEqual([]);
     expect(cspViolations).toEqual([]);
     await page.close();
+  });
+
+  /** Starts a subscription typed into GraphiQL (with `headers` typed into its headers editor), makes a change over HTTP, waits for it on the page. */
+  async function followChange(app: TestApp, headers?: Record<string, string>): Promise<void> {
+    const tenantId = tenant("graphiql");
+    const openStreams = async () => Number(/^pcs_subscriptions_open (\d+)$/m.exec(await app.app.metrics.render())?.[1] ?? 0);
+    const before = await openStreams();
+    const page = await open(app.url);
+    const replaceText = async (editor: string, text: string) => {
+      await page.locator(`${editor} .CodeMirror`).first().click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Delete");
+      await page.keyboard.insertText(text);
+    };
+    if (headers) await replaceText(".graphiql-editor-tool .graphiql-editor:not(.hidden)", JSON.stringify(headers));
+    await replaceText(
+      ".graphiql-query-editor",
+      `subscription Live { providerConfigChanged(tenantId: "${tenantId}") { cursor change { providerName version changeType } } }`,
+    );
+    // GraphiQL picks the transport from the editor's parsed document, which follows the text after a short delay.
+    await page.waitForTimeout(500);
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(openStreams, { timeout: 10_000 }).toBe(before + 1);
+    const upsert = await app.gql(
+      `mutation($i: UpsertProviderConfigInput!) { upsertProviderConfig(input: $i) { version } }`,
+      { i: { tenantId, providerType: "MAP", providerName: "openstreetmap" } },
+      { authorization: `Bearer ${await tokenFor("writer", [tenantId])}` },
+    );
+    expect(upsert.errors).toBeUndefined();
+    await page.locator(".graphiql-response").getByText('"openstreetmap"').first().waitFor({ timeout: 5000 });
+    await page.locator(".graphiql-response").getByText('"CREATED"').first().waitFor();
+    expect(offOrigin).toEqual([]);
+    expect(cspViolations).toEqual([]);
+    await page.close();
+    await expect.poll(openStreams, { timeout: 5000 }).toBe(before);
+  }
+
+  test("a subscription started in GraphiQL shows an event made by a mutation (graphql-ws)", async () => {
+    await followChange(t);
+  });
+
+  test("with auth on, the token typed in the headers editor authenticates the subscription's socket", async () => {
+    const secured = await startTestApp({ env: { AUTH_JWT_SECRET: TEST_JWT_SECRET } });
+    try {
+      await followChange(secured, { Authorization: `Bearer ${await tokenFor("reader", ["*"], "config:read")}` });
+    } finally {
+      await secured.stop();
+    }
   });
 
   test("presets a bearer Authorization header when auth is configured", async () => {

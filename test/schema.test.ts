@@ -33,6 +33,14 @@ describe("schema.graphql", () => {
     const mismatches = findBreakingChanges(contractV2, ours).filter((change) => !NOT_BUILT_YET.has(change.type));
     expect(mismatches).toEqual([]);
     expect(ours.getQueryType()?.getFields().configChanges).toBeDefined();
+    expect(ours.getSubscriptionType()?.getFields().providerConfigChanged).toBeDefined();
+  });
+
+  test("subscription arguments keep contract-v2's order", () => {
+    const ours = buildSchema(committed).getSubscriptionType()?.getFields().providerConfigChanged;
+    const theirs = contractV2.getSubscriptionType()?.getFields().providerConfigChanged;
+    expect(ours?.args.map((arg) => arg.name)).toEqual(theirs?.args.map((arg) => arg.name));
+    expect(String(ours?.type)).toBe(String(theirs?.type));
   });
 
   test("arguments keep the contract's order", () => {

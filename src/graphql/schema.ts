@@ -1,9 +1,10 @@
 // Builds the executable schema from the resolver classes. Resolver instances come from the composition root
 // (app.ts), already wired with their services: a plain lookup, not a reflection-based DI container.
 import type { GraphQLSchema } from "graphql";
-import { buildSchema, type NonEmptyArray } from "type-graphql";
+import { buildSchema, type NonEmptyArray, type PubSub } from "type-graphql";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { ChangeFeedResolver } from "../modules/change-events/change-feed.resolver.js";
+import { ChangeSubscriptionResolver } from "../modules/change-events/change-subscription.resolver.js";
 import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
 import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
@@ -17,7 +18,22 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   CatalogResolver,
   ProviderHealthResolver,
   ChangeFeedResolver,
+  ChangeSubscriptionResolver,
 ];
+
+/**
+ * type-graphql insists on a pub/sub once there is a subscription, even though ours (providerConfigChanged) has
+ * its own `subscribe` function and never uses it. This one refuses, so a topic-based subscription added by
+ * mistake fails loudly instead of silently never firing.
+ */
+const NO_PUB_SUB: PubSub = {
+  publish: () => {
+    throw new Error("subscriptions here have their own subscribe function; there is no pub/sub");
+  },
+  subscribe: () => {
+    throw new Error("subscriptions here have their own subscribe function; there is no pub/sub");
+  },
+};
 
 export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<GraphQLSchema> {
   const instances = new Map(resolvers.map((resolver) => [resolver.constructor, resolver]));
@@ -32,5 +48,6 @@ export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<G
     },
     validate: false,
     emitSchemaFile: false,
+    pubSub: NO_PUB_SUB,
   });
 }

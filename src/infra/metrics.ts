@@ -124,6 +124,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly subscriptionsOpen = new Gauge({
+    name: "pcs_subscriptions_open",
+    help: "providerConfigChanged subscriptions open on this instance.",
+    registers: [this.registry],
+  });
+  private readonly subscriptionsEnded = new Counter({
+    name: "pcs_subscriptions_ended_total",
+    help: "providerConfigChanged subscriptions ended, by reason: closed (by the client or at shutdown), too-slow (over 1,000 undelivered events), failed (the history could not be read).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  private readonly subscriptionEvents = new Counter({
+    name: "pcs_subscription_events_delivered_total",
+    help: "Change events sent to subscribers over WebSocket.",
+    registers: [this.registry],
+  });
+  private webSocketCount: () => number = () => 0;
+
   constructor(options: MetricsOptions = {}) {
     const max = options.maxLabelValues ?? 200;
     this.operationNames = new BoundedLabel(OPERATION_NAME, max);
@@ -142,6 +160,14 @@ export class Metrics {
         const stats = metrics.poolStats();
         if (!stats) return;
         for (const state of ["total", "idle", "waiting", "max"] as const) this.set({ state }, stats[state]);
+      },
+    });
+    new Gauge({
+      name: "pcs_websocket_connections",
+      help: "graphql-ws connections open on this instance.",
+      registers: [this.registry],
+      collect() {
+        this.set(metrics.webSocketCount());
       },
     });
   }
@@ -183,6 +209,24 @@ export class Metrics {
   /** Where pool use is read from at each scrape (Database.poolStats: undefined on PGlite). */
   observeDatabasePool(poolStats: () => PoolStats | undefined): void {
     this.poolStats = poolStats;
+  }
+
+  subscriptionOpened(): void {
+    this.subscriptionsOpen.inc();
+  }
+
+  subscriptionEnded(reason: "closed" | "too-slow" | "failed"): void {
+    this.subscriptionsOpen.dec();
+    this.subscriptionsEnded.inc({ reason });
+  }
+
+  subscriptionEventDelivered(): void {
+    this.subscriptionEvents.inc();
+  }
+
+  /** Where the number of open WebSocket connections is read from at each scrape. */
+  observeWebSocketConnections(count: () => number): void {
+    this.webSocketCount = count;
   }
 
   migrationsApplied(count: number): void {

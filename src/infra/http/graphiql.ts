@@ -2,7 +2,14 @@
 // internet. The UMD builds of React 18 and GraphiQL 4 are read once from node_modules and served under
 // content-hashed names, so they can be cached for a year; the page itself is never cached.
 //
-// Content-Security-Policy: scripts, styles and requests go to this origin only. GraphiQL's stylesheet embeds
+// Subscriptions run over graphql-ws (SPEC.md §9): createFetcher's `subscriptionUrl` makes GraphiQL use the
+// graphql-ws client its UMD build already bundles (no further asset), and sends the headers editor's content as
+// the connection_init payload, so a token typed there as `Authorization` authenticates the socket too (a fixed
+// `wsClient` could not see the editor).
+//
+// Content-Security-Policy: scripts, styles and requests go to this origin only (WebSockets included: 'self'
+// does not cover ws: in every browser, so ws://<host> and wss://<host> are named, from a Host header that
+// looks like one, else left out). GraphiQL's stylesheet embeds
 // its fonts and icons as data: URLs (font-src/img-src data:). One dependency (react-remove-scroll-bar, used by
 // GraphiQL's dialogs) injects a <style> element, tagged with `__webpack_nonce__` when that global is set, so
 // the page carries a per-response nonce for styles instead of allowing 'unsafe-inline'.
@@ -37,15 +44,25 @@ const BOOT_SCRIPT = `"use strict";
 window.__webpack_nonce__ = document.currentScript.nonce;
 const root = document.getElementById("graphiql");
 const authHeader = root.dataset.authHeader === "true";
+const endpoint = root.dataset.endpoint;
+const subscriptionUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + endpoint;
 ReactDOM.createRoot(root).render(
   React.createElement(GraphiQL, {
-    fetcher: GraphiQL.createFetcher({ url: root.dataset.endpoint }),
+    fetcher: GraphiQL.createFetcher({ url: endpoint, subscriptionUrl }),
     defaultHeaders: authHeader ? JSON.stringify({ Authorization: "Bearer <token>" }, null, 2) : undefined,
     defaultEditorToolsVisibility: authHeader ? "headers" : undefined,
     isHeadersEditorEnabled: true,
   }),
 );
 `;
+
+/** A host name or IPv4/IPv6 address with an optional port: nothing that could end or extend a CSP directive. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/** The page's own WebSocket origins, when the Host header is a plain host[:port]. */
+export function webSocketSources(host: string | undefined): string[] {
+  return host && HOST.test(host) ? [`ws://${host}`, `wss://${host}`] : [];
+}
 
 function asset(base: string, extension: string, type: string, body: Buffer): Asset {
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
@@ -78,7 +95,7 @@ export function createGraphiQLRouter(options: GraphiQLOptions): Router {
           `style-src 'self' 'nonce-${nonce}'`,
           "font-src 'self' data:",
           "img-src 'self' data:",
-          "connect-src 'self'",
+          ["connect-src 'self'", ...webSocketSources(request.headers.host)].join(" "),
           "base-uri 'none'",
           "form-action 'none'",
           "frame-ancestors 'none'",

@@ -42,7 +42,7 @@ const VERIFIED_TOKEN_CACHE_BYTES = 16 * 1024 * 1024;
 const MAX_TOKEN_LENGTH = 8192;
 const MAX_SUB_LENGTH = 255;
 const MAX_TENANTS = 1000;
-const CLOCK_TOLERANCE_SECONDS = 30;
+export const CLOCK_TOLERANCE_SECONDS = 30;
 const BEARER = /^Bearer +(\S+) *$/i;
 const KNOWN_SCOPES: ReadonlySet<string> = new Set(ALL_SCOPES);
 

@@ -28,6 +28,8 @@ export interface ChangeStreamOptions {
   /** Undelivered events a consumer may fall behind by; SPEC.md §9 says 1,000. */
   maxPending?: number;
   replayBatch?: number;
+  /** Told when this stream has registered with the hub (metrics); `onEnd` follows exactly once. */
+  onOpen?: () => void;
   /** Told when this stream ends, however it ends (metrics). */
   onEnd?: (reason: "closed" | "too-slow" | "failed") => void;
 }
@@ -54,6 +56,7 @@ export class ChangeStream implements AsyncIterableIterator<ChangeStreamItem>, Hu
   /** Registers with the hub; the stream then receives events until it is returned or fails. */
   async open(): Promise<this> {
     await this.options.hub.add(this);
+    this.options.onOpen?.();
     return this;
   }
 
