@@ -4,6 +4,7 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema, type NonEmptyArray } from "type-graphql";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { ChangeFeedResolver } from "../modules/change-events/change-feed.resolver.js";
+import { CredentialAccessResolver } from "../modules/credential-access/credential-access.resolver.js";
 import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
 import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
@@ -17,6 +18,7 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   CatalogResolver,
   ProviderHealthResolver,
   ChangeFeedResolver,
+  CredentialAccessResolver,
 ];
 
 export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<GraphQLSchema> {
