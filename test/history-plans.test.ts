@@ -70,8 +70,8 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-/** EXPLAINs (as JSON) the statement a repository call sends, with its parameters, instead of running it. */
-async function planOf(send: (db: Executor) => Promise<unknown>): Promise<PlanNode> {
+/** The statement a repository call sends, with its parameters as the service binds them, instead of running it. */
+async function statementOf(send: (db: Executor) => Promise<unknown>): Promise<{ text: string; values: unknown[] }> {
   let statement: Prisma.Sql | undefined;
   await send({
     query: async (sql) => {
@@ -83,7 +83,13 @@ async function planOf(send: (db: Executor) => Promise<unknown>): Promise<PlanNod
   const values = statement.values.map((value) =>
     value instanceof Date ? value.toISOString() : typeof value === "bigint" ? value.toString() : value,
   );
-  const { rows } = await app.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, values);
+  return { text: statement.text, values };
+}
+
+/** EXPLAINs (as JSON) the statement a repository call sends. */
+async function planOf(send: (db: Executor) => Promise<unknown>): Promise<PlanNode> {
+  const { text, values } = await statementOf(send);
+  const { rows } = await app.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
   return rows[0]["QUERY PLAN"][0].Plan as PlanNode;
 }
 
@@ -135,12 +141,11 @@ test.skipIf(!hasPostgres())("configHistory's filters use the indexes made for th
 });
 
 test.skipIf(!hasPostgres())("tenantConfigAt is one statement that probes an index per config", async () => {
-  const plan = await planOf((db) => repository.stateAt(db, [{ tenantId: TENANT, at: minutes(60 * 24 * 200) }]));
-  expect(new Set(expectIndexed(plan))).toEqual(new Set(["config_versions_tenant_id_config_id_changed_at_seq_idx"]));
+  const send = (db: Executor) => repository.stateAt(db, [{ tenantId: TENANT, at: minutes(60 * 24 * 200) }]);
+  expect(new Set(expectIndexed(await planOf(send)))).toEqual(new Set(["config_versions_tenant_id_config_id_changed_at_seq_idx"]));
   // And answers correctly: one snapshot per config not deleted at that instant.
-  let statement: Prisma.Sql | undefined;
-  await repository.stateAt({ query: async (sql) => ((statement = sql), []) }, [{ tenantId: TENANT, at: minutes(60 * 24 * 200) }]);
-  const { rows } = await app.query(statement?.text ?? "", statement?.values);
+  const { text, values } = await statementOf(send);
+  const { rows } = await app.query(text, values);
   expect(new Set(rows.map((row) => row.configId)).size).toBe(rows.length);
   expect(rows.length).toBeGreaterThan(CONFIGS / 2);
   expect(rows.length).toBeLessThanOrEqual(CONFIGS);
