@@ -98,7 +98,12 @@ test("the same migrations apply on a fresh PGlite", async () => {
   const result = await applyMigrations(pgliteSession(db), await readMigrations());
   expect(result.applied.length).toBeGreaterThan(0);
   const tables = await db.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
-  expect(tables.rows.map((row) => row.name)).toEqual(["_prisma_migrations", "config_versions", "credential_access_log", "provider_configs"]);
+  expect(tables.rows.map((row) => row.name)).toEqual([
+    "_prisma_migrations",
+    "config_versions",
+    "credential_access_log",
+    "provider_configs",
+  ]);
   expect(await applyMigrations(pgliteSession(db), await readMigrations())).toEqual({ applied: [], alreadyApplied: result.applied.length });
   await db.close();
 });
