@@ -3,7 +3,7 @@ import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkPageLimit, checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
-import { decodeCursor, encodeCursor } from "../history/history.cursor.js";
+import { decodeCursor, pageOf } from "../history/history.cursor.js";
 import type { CredentialAccessRecord } from "./credential-access.model.js";
 import type { CredentialAccessRepository } from "./credential-access.repository.js";
 
@@ -28,13 +28,7 @@ export class CredentialAccessService {
     });
     assertTenantAccess(caller, tenantId, Scope.AUDIT_READ);
     const beforeSeq = after ? decodeCursor(after, "after", queryKey(tenantId)) : undefined;
-    // One extra row tells whether another page follows.
     const rows = await this.unitOfWork.read(onlyTenants(tenantId), (db) => this.repository.page(db, tenantId, limit + 1, beforeSeq));
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(({ seq: _, ...entry }) => entry),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.seq, queryKey(tenantId)) : null,
-    };
+    return pageOf(rows, limit, queryKey(tenantId), ({ seq: _, ...entry }) => entry);
   }
 }

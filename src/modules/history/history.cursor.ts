@@ -44,3 +44,18 @@ export function decodeCursor(cursor: string, field = "after", query = ""): bigin
     return seq;
   });
 }
+
+/**
+ * A page from the `limit + 1` rows a newest-first query read (the extra row tells whether another page follows):
+ * the first `limit` items, and the cursor after the last of them, or null on the last page.
+ */
+export function pageOf<Row extends { seq: bigint }, Item>(
+  rows: readonly Row[],
+  limit: number,
+  query: string,
+  toItem: (row: Row) => Item,
+): { items: Item[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(toItem), nextCursor: rows.length > limit && last ? encodeCursor(last.seq, query) : null };
+}

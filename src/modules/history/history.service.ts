@@ -5,7 +5,7 @@ import { checkPageLimit, checkProviderName, checkTenantId, type Problems, textIs
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertScope, assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { type ConfigVersionRecord, type HistoryFilter, toVersionRecord } from "./config-version.model.js";
-import { decodeCursor, encodeCursor, historyQueryKey } from "./history.cursor.js";
+import { decodeCursor, historyQueryKey, pageOf } from "./history.cursor.js";
 import type { RecentVersionsLoader, StateAtLoader } from "./history.loader.js";
 import type { HistoryRepository } from "./history.repository.js";
 
@@ -47,14 +47,8 @@ export class HistoryService {
     const beforeSeq = after ? decodeCursor(after, "after", historyQueryKey(filter)) : undefined;
     // An empty changeTypes list asks for no change type: nothing matches.
     if (filter.changeTypes?.length === 0) return { items: [], nextCursor: null };
-    // One extra row tells whether another page follows.
     const rows = await this.unitOfWork.read(onlyTenants(filter.tenantId), (db) => this.repository.page(db, filter, limit + 1, beforeSeq));
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(toVersionRecord),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.seq, historyQueryKey(filter)) : null,
-    };
+    return pageOf(rows, limit, historyQueryKey(filter), toVersionRecord);
   }
 
   /**
