@@ -15,7 +15,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { DateTime: "string", JSONObject: "Record<string, unknown>", UUID: "string" },
+        scalars: { DateTime: "string", JSON: "unknown", JSONObject: "Record<string, unknown>", UUID: "string" },
       },
     },
   },

@@ -60,7 +60,12 @@ import { ChangeSubscriptionResolver, type SubscriptionContext } from "./modules/
 import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
 import { EventPublicationRepository } from "./modules/change-events/event-publication.repository.js";
 import { EventPublisher } from "./modules/change-events/event-publisher.js";
-import { createRecentVersionsLoader } from "./modules/history/history.loader.js";
+import { CredentialAccessRecorder } from "./modules/credential-access/credential-access.recorder.js";
+import { CredentialAccessRepository } from "./modules/credential-access/credential-access.repository.js";
+import { CredentialAccessResolver } from "./modules/credential-access/credential-access.resolver.js";
+import { CredentialAccessService } from "./modules/credential-access/credential-access.service.js";
+import { ConfigDiffService } from "./modules/history/config-diff.service.js";
+import { createRecentVersionsLoader, createSnapshotLoader, createStateAtLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
 import { HistoryService } from "./modules/history/history.service.js";
@@ -189,8 +194,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     listener,
     limit,
   });
-  const configQueries = new ProviderConfigQueries(unitOfWork, configRepository, sealer);
+  const credentialAccessRepository = new CredentialAccessRepository();
+  const credentialAccess = new CredentialAccessRecorder(credentialAccessRepository);
+  const configQueries = new ProviderConfigQueries(unitOfWork, configRepository, sealer, credentialAccess);
   const historyService = new HistoryService(unitOfWork, historyRepository);
+  const diffService = new ConfigDiffService(unitOfWork, historyRepository, sealer);
+  const credentialAccessService = new CredentialAccessService(unitOfWork, credentialAccessRepository);
   const rollbackService = new RollbackService({
     unitOfWork,
     configs: configRepository,
@@ -273,11 +282,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const schema = await buildGraphQLSchema([
     new ProviderConfigResolver(configQueries, configService),
     new ProviderConfigCatalogResolver(catalog),
-    new HistoryResolver(historyService, rollbackService),
+    new HistoryResolver(historyService, rollbackService, diffService),
     new CatalogResolver(catalogService),
     new ProviderHealthResolver(healthService),
     new ChangeFeedResolver(changeFeed),
     new ChangeSubscriptionResolver(),
+    new CredentialAccessResolver(credentialAccessService),
   ]);
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
@@ -285,6 +295,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     const loaders: RequestLoaders = {
       configs: createConfigLoaders(caller, unitOfWork, configRepository, tenantSource, cacheDependencies),
       history: createRecentVersionsLoader(caller, unitOfWork, historyRepository, cacheDependencies),
+      snapshots: createSnapshotLoader(caller, unitOfWork, historyRepository, cacheDependencies),
+      configsAt: createStateAtLoader(caller, unitOfWork, historyRepository, cacheDependencies),
     };
     return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
   };

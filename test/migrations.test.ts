@@ -101,6 +101,7 @@ test("the same migrations apply on a fresh PGlite", async () => {
   expect(tables.rows.map((row) => row.name)).toEqual([
     "_prisma_migrations",
     "config_versions",
+    "credential_access_log",
     "event_publication",
     "leases",
     "provider_configs",

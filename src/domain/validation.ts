@@ -9,6 +9,8 @@ export const MAX_CONFIG_DATA_BYTES = 64 * 1024;
 const MAX_CONFIG_DATA_DEPTH = 64;
 export const MAX_CREDENTIAL_LENGTH = 4096;
 export const MAX_CHANGE_REASON_LENGTH = 1000;
+/** The most items one page of a paged query (configHistory, credentialAccessLog) returns. */
+export const MAX_PAGE_LIMIT = 500;
 
 /** Enough to fix a request; a 100-patch batch of bad input should not produce a 10 KB message. */
 const MAX_REPORTED_PROBLEMS = 10;
@@ -68,6 +70,15 @@ export function checkProviderName(problems: Problems, value: string, field = "pr
   if (!PROVIDER_NAME.test(value)) {
     problems.add(field, "must be 1-100 characters of lower-case letters, digits, '_', '.' or '-', starting with a letter or digit");
   }
+}
+
+export function checkPageLimit(problems: Problems, limit: number, field = "limit"): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) problems.add(field, `must be between 1 and ${MAX_PAGE_LIMIT}`);
+}
+
+/** A version number argument: 1 or more. */
+export function checkVersion(problems: Problems, version: number, field: string): void {
+  if (!Number.isInteger(version) || version < 1) problems.add(field, "must be a version number (1 or more)");
 }
 
 export function checkCredential(problems: Problems, value: string | null | undefined, field: string): void {

@@ -1,12 +1,16 @@
 // What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
 import type { CacheDependencies } from "../infra/cache/dependencies.js";
 import type { Caller } from "../modules/access/caller.js";
-import type { RecentVersionsLoader } from "../modules/history/history.loader.js";
+import type { RecentVersionsLoader, SnapshotLoader, StateAtLoader } from "../modules/history/history.loader.js";
 import type { ConfigLoaders } from "../modules/provider-config/provider-config.loaders.js";
 
 export interface RequestLoaders {
   readonly configs: ConfigLoaders;
   readonly history: RecentVersionsLoader;
+  /** configDiff's snapshots by (config, version). */
+  readonly snapshots: SnapshotLoader;
+  /** tenantConfigAt by (tenant, instant). */
+  readonly configsAt: StateAtLoader;
 }
 
 export interface RequestContext {

@@ -1,2 +1,7 @@
-// The contract's custom scalars, from graphql-scalars (names DateTime, JSONObject and UUID, as in contract.graphql).
-export { DateTimeResolver as DateTimeScalar, JSONObjectResolver as JSONObjectScalar, UUIDResolver as UUIDScalar } from "graphql-scalars";
+// The contract's custom scalars, from graphql-scalars (names DateTime, JSON, JSONObject and UUID, as in contract-v2.graphql).
+export {
+  DateTimeResolver as DateTimeScalar,
+  JSONObjectResolver as JSONObjectScalar,
+  JSONResolver as JSONScalar,
+  UUIDResolver as UUIDScalar,
+} from "graphql-scalars";

@@ -5,6 +5,7 @@ import { buildSchema, type NonEmptyArray, type PubSub } from "type-graphql";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { ChangeFeedResolver } from "../modules/change-events/change-feed.resolver.js";
 import { ChangeSubscriptionResolver } from "../modules/change-events/change-subscription.resolver.js";
+import { CredentialAccessResolver } from "../modules/credential-access/credential-access.resolver.js";
 import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
 import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
@@ -19,6 +20,7 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   ProviderHealthResolver,
   ChangeFeedResolver,
   ChangeSubscriptionResolver,
+  CredentialAccessResolver,
 ];
 
 /**

@@ -6,6 +6,8 @@ export const Scope = {
   CONFIG_READ: "config:read",
   CONFIG_WRITE: "config:write",
   SECRETS_READ: "secrets:read",
+  /** Read the credential access log (SPEC.md §11). */
+  AUDIT_READ: "audit:read",
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];
 export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);

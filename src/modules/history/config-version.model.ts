@@ -51,4 +51,12 @@ export interface HistoryFilter {
   providerType?: ProviderType;
   providerName?: string;
   configId?: string;
+  /** Only these change types (an empty list matches nothing). */
+  changeTypes?: readonly ChangeType[];
+  /** Only changes by this caller. */
+  changedBy?: string;
+  /** changedAt >= from. */
+  from?: Date;
+  /** changedAt < to. */
+  to?: Date;
 }

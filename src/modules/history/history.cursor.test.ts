@@ -1,7 +1,7 @@
 // History cursors: opaque, round-trip exactly, and anything not issued by the service is BAD_USER_INPUT.
 import { describe, expect, test } from "vitest";
 import { AppError, ErrorCode } from "../../errors.js";
-import { decodeCursor, encodeCursor } from "./history.cursor.js";
+import { decodeCursor, encodeCursor, historyQueryKey } from "./history.cursor.js";
 
 const base64url = (text: string): string => Buffer.from(text, "utf8").toString("base64url");
 
@@ -38,5 +38,32 @@ describe("history cursor", () => {
 
   test("the field name is the caller's", () => {
     expect(() => decodeCursor("nope", "page.after")).toThrow(expect.objectContaining({ field: "page.after" }));
+  });
+});
+
+describe("historyQueryKey", () => {
+  const base = { tenantId: "acme", providerType: "MAP" as const };
+
+  test("without the v2 filters it is v1's key, so cursors issued before them still work", () => {
+    expect(historyQueryKey(base)).toBe(JSON.stringify(["acme", "MAP", "", ""]));
+  });
+
+  test("changeTypes is a set: order and repeats do not matter; an empty list is its own query", () => {
+    const key = historyQueryKey({ ...base, changeTypes: ["DELETED", "CREATED"] });
+    expect(historyQueryKey({ ...base, changeTypes: ["CREATED", "DELETED", "CREATED"] })).toBe(key);
+    expect(historyQueryKey({ ...base, changeTypes: [] })).not.toBe(historyQueryKey(base));
+  });
+
+  test("every v2 filter is part of the key", () => {
+    const full = { ...base, changeTypes: ["UPDATED" as const], changedBy: "bob", from: new Date(0), to: new Date(1000) };
+    const keys = [
+      full,
+      { ...full, changeTypes: undefined },
+      { ...full, changedBy: "alice" },
+      { ...full, changedBy: undefined },
+      { ...full, from: new Date(1) },
+      { ...full, to: undefined },
+    ].map(historyQueryKey);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

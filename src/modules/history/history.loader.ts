@@ -1,10 +1,14 @@
-// Per-request batching of ProviderConfig.history: N configs in one response cost one query per distinct limit.
+// Per-request batching of history reads: ProviderConfig.history for N configs costs one query per distinct limit;
+// configDiff and tenantConfigAt, however many aliases ask, one query per batch.
 import DataLoader from "dataloader";
+import { onlyTenants } from "../../domain/tenant-scope.js";
+import { AppError, ErrorCode } from "../../errors.js";
 import type { CacheDependencies } from "../../infra/cache/dependencies.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { type Caller, tenantScope } from "../access/caller.js";
-import { type ConfigVersionRecord, toVersionRecord } from "./config-version.model.js";
-import type { HistoryRepository } from "./history.repository.js";
+import { type Caller, canAccessTenant, tenantScope } from "../access/caller.js";
+import { sortConfigs } from "../provider-config/provider-config.order.js";
+import { type ConfigVersionRecord, type StoredSnapshot, toVersionRecord } from "./config-version.model.js";
+import type { HistoryRepository, StateAtQuery, VersionKey } from "./history.repository.js";
 
 export interface RecentVersionsKey {
   configId: string;
@@ -41,5 +45,59 @@ export function createRecentVersionsLoader(
       return keys.map((key) => found.get(`${key.configId}|${key.limit}`) ?? []);
     },
     { cacheKeyFn: (key) => `${key.configId}|${key.limit}` },
+  );
+}
+
+/** Snapshots by (config, version), sealed credentials included (configDiff opens them; they never leave the service). */
+export type SnapshotLoader = DataLoader<VersionKey, StoredSnapshot | null, string>;
+
+const versionKeyOf = (key: VersionKey): string => `${key.configId.toLowerCase()}|${key.version}`;
+
+export function createSnapshotLoader(
+  caller: Caller,
+  unitOfWork: UnitOfWork,
+  repository: HistoryRepository,
+  dependencies: CacheDependencies,
+): SnapshotLoader {
+  return new DataLoader(
+    async (keys) => {
+      dependencies.markUncacheable();
+      const scope = tenantScope(caller);
+      const snapshots = await unitOfWork.read(scope, (db) => repository.findVersions(db, keys, scope));
+      const found = new Map(snapshots.map((snapshot) => [versionKeyOf(snapshot), snapshot]));
+      return keys.map((key) => found.get(versionKeyOf(key)) ?? null);
+    },
+    { cacheKeyFn: versionKeyOf },
+  );
+}
+
+const stateAtKeyOf = (query: StateAtQuery): string => `${query.tenantId}|${query.at.toISOString()}`;
+
+/** tenantConfigAt answers, sorted like providerConfigs. */
+export type StateAtLoader = DataLoader<StateAtQuery, ConfigVersionRecord[], string>;
+
+export function createStateAtLoader(
+  caller: Caller,
+  unitOfWork: UnitOfWork,
+  repository: HistoryRepository,
+  dependencies: CacheDependencies,
+): StateAtLoader {
+  return new DataLoader<StateAtQuery, ConfigVersionRecord[], string>(
+    async (queries) => {
+      dependencies.markUncacheable();
+      // The service checks access first; a tenant the caller cannot see is refused here too (as in byTenant).
+      const allowed = queries.filter((query) => canAccessTenant(caller, query.tenantId));
+      const tenants = [...new Set(allowed.map((query) => query.tenantId))];
+      const rows = await unitOfWork.read(onlyTenants(...tenants), (db) => repository.stateAt(db, allowed));
+      const answers = allowed.map((): StoredSnapshot[] => []);
+      for (const { query, ...snapshot } of rows) answers[query]?.push(snapshot);
+      const byKey = new Map(allowed.map((query, index) => [stateAtKeyOf(query), sortConfigs(answers[index] ?? []).map(toVersionRecord)]));
+      return queries.map(
+        (query) =>
+          byKey.get(stateAtKeyOf(query)) ??
+          new AppError(ErrorCode.FORBIDDEN, `You have no access to tenant '${query.tenantId}'.`, "tenantId"),
+      );
+    },
+    { cacheKeyFn: (query) => stateAtKeyOf(query) },
   );
 }

@@ -1,6 +1,7 @@
 // Reads of the append-only history. Snapshots are written by the provider-config repository, in the same
 // statement as the change they record.
 
+import { ChangeType } from "../../domain/provider.js";
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
@@ -12,6 +13,34 @@ export const SNAPSHOT_COLUMNS = Prisma.raw(`seq, id, config_id AS "configId", te
   api_key_hint AS "apiKeyHint", version, change_type AS "changeType", changed_at AS "changedAt", changed_by AS "changedBy",
   change_reason AS "changeReason"`);
 
+/** A snapshot asked for by (config, version). */
+export interface VersionKey {
+  configId: string;
+  version: number;
+}
+
+/** One tenantConfigAt question. */
+export interface StateAtQuery {
+  tenantId: string;
+  at: Date;
+}
+
+const CHANGE_TYPES: ReadonlySet<string> = new Set(Object.values(ChangeType));
+
+/**
+ * `change_type IN (...)` with the types as literals, not parameters. Under row-level security an enum comparison
+ * (not LEAKPROOF) can never be an index condition; literals let PostgreSQL prove the predicate of the partial
+ * index of rare change types (see the history_audit migration), in custom and generic plans alike. Only enum
+ * names reach the SQL text.
+ */
+function changeTypeCondition(types: readonly ChangeType[]): Prisma.Sql {
+  const literals = types.map((type) => {
+    if (!CHANGE_TYPES.has(type)) throw new Error(`not a change type: ${String(type)}`);
+    return Prisma.raw(`'${type}'::"ChangeType"`);
+  });
+  return Prisma.sql`change_type IN (${Prisma.join(literals)})`;
+}
+
 const scopeClause = (scope: TenantScope) => (scope.all ? Prisma.empty : Prisma.sql`AND tenant_id = ANY(${scope.tenantIds}::text[])`);
 
 export class HistoryRepository {
@@ -21,6 +50,10 @@ export class HistoryRepository {
     if (filter.providerType) conditions.push(Prisma.sql`provider_type = ${filter.providerType}::"ProviderType"`);
     if (filter.providerName) conditions.push(Prisma.sql`provider_name = ${filter.providerName}`);
     if (filter.configId) conditions.push(Prisma.sql`config_id = ${filter.configId}::uuid`);
+    if (filter.changeTypes) conditions.push(changeTypeCondition(filter.changeTypes));
+    if (filter.changedBy !== undefined) conditions.push(Prisma.sql`changed_by = ${filter.changedBy}`);
+    if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
+    if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
     if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
     return db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
       WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`);
@@ -30,6 +63,53 @@ export class HistoryRepository {
     const rows = await db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
       WHERE config_id = ${configId}::uuid AND version = ${version}::int ${scopeClause(scope)}`);
     return rows[0] ?? null;
+  }
+
+  /** The snapshots named by `keys` that exist and are in scope, in no particular order (configDiff), in one query. */
+  async findVersions(db: Executor, keys: readonly VersionKey[], scope: TenantScope): Promise<StoredSnapshot[]> {
+    if (keys.length === 0) return [];
+    const ids = keys.map((key) => key.configId);
+    const versions = keys.map((key) => String(key.version));
+    return db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE (config_id, version) IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::text[]::int[])) ${scopeClause(scope)}`);
+  }
+
+  /** Whether the config has any snapshot in scope (it exists, or existed). */
+  async hasHistory(db: Executor, configId: string, scope: TenantScope): Promise<boolean> {
+    const rows = await db.query<{ found: boolean }>(Prisma.sql`SELECT EXISTS (
+        SELECT 1 FROM config_versions WHERE config_id = ${configId}::uuid ${scopeClause(scope)}) AS found`);
+    return rows[0]?.found ?? false;
+  }
+
+  /**
+   * tenantConfigAt for several (tenant, instant) questions in one statement: for each, every config of the tenant at
+   * its latest snapshot with changed_at <= at (ties: the later seq), leaving out configs whose such snapshot is
+   * DELETED. `query` is the 0-based index of the question in `queries`. The recursive part walks the tenant's
+   * distinct config ids through the (tenant_id, config_id, changed_at, seq) index, one index probe per config
+   * (a loose index scan), instead of reading the tenant's whole history as DISTINCT ON would.
+   */
+  async stateAt(db: Executor, queries: readonly StateAtQuery[]): Promise<Array<StoredSnapshot & { query: number }>> {
+    if (queries.length === 0) return [];
+    const tenants = queries.map((query) => query.tenantId);
+    const instants = queries.map((query) => query.at.toISOString());
+    return db.query(Prisma.sql`WITH RECURSIVE asked AS (
+        SELECT q.n - 1 AS query, q.tenant_id, q.at::timestamptz AS at
+        FROM unnest(${tenants}::text[], ${instants}::text[]) WITH ORDINALITY AS q(tenant_id, at, n)
+      ), configs AS (
+        SELECT asked.query, asked.tenant_id, asked.at,
+          (SELECT v.config_id FROM config_versions v WHERE v.tenant_id = asked.tenant_id ORDER BY v.config_id LIMIT 1) AS config_id
+        FROM asked
+        UNION ALL
+        SELECT c.query, c.tenant_id, c.at,
+          (SELECT v.config_id FROM config_versions v WHERE v.tenant_id = c.tenant_id AND v.config_id > c.config_id ORDER BY v.config_id LIMIT 1)
+        FROM configs c WHERE c.config_id IS NOT NULL
+      )
+      SELECT configs.query::int AS query, latest.* FROM configs CROSS JOIN LATERAL (
+        SELECT ${SNAPSHOT_COLUMNS} FROM config_versions v
+        WHERE v.tenant_id = configs.tenant_id AND v.config_id = configs.config_id AND v.changed_at <= configs.at
+        ORDER BY v.changed_at DESC, v.seq DESC LIMIT 1
+      ) AS latest
+      WHERE latest."changeType" <> 'DELETED'::"ChangeType"`);
   }
 
   /** The first and the last snapshot of a config (its creation, and for a deleted config its DELETED entry). */

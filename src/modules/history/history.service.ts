@@ -1,15 +1,16 @@
 // configHistory (newest first, cursor paging that stays stable while changes arrive) and ProviderConfig.history.
 
 import { onlyTenants } from "../../domain/tenant-scope.js";
-import { checkProviderName, checkTenantId, validate } from "../../domain/validation.js";
+import { checkPageLimit, checkProviderName, checkTenantId, type Problems, textIssue, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertScope, assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { type ConfigVersionRecord, type HistoryFilter, toVersionRecord } from "./config-version.model.js";
-import { decodeCursor, encodeCursor, historyQueryKey } from "./history.cursor.js";
-import type { RecentVersionsLoader } from "./history.loader.js";
+import { decodeCursor, historyQueryKey, pageOf } from "./history.cursor.js";
+import type { RecentVersionsLoader, StateAtLoader } from "./history.loader.js";
 import type { HistoryRepository } from "./history.repository.js";
 
-export const MAX_HISTORY_LIMIT = 500;
+/** changedBy is a token `sub` (at most 255 characters, as stored). */
+const MAX_CHANGED_BY_LENGTH = 255;
 
 export interface HistoryPage {
   items: ConfigVersionRecord[];
@@ -17,10 +18,18 @@ export interface HistoryPage {
 }
 
 export function checkHistoryLimit(limit: number, field = "limit"): void {
-  validate((problems) => {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT)
-      problems.add(field, `must be between 1 and ${MAX_HISTORY_LIMIT}`);
-  });
+  validate((problems) => checkPageLimit(problems, limit, field));
+}
+
+function checkFilter(problems: Problems, filter: HistoryFilter): void {
+  checkTenantId(problems, filter.tenantId);
+  if (filter.providerName !== undefined) checkProviderName(problems, filter.providerName);
+  if (filter.changedBy !== undefined) {
+    const issue =
+      filter.changedBy.length > MAX_CHANGED_BY_LENGTH ? `must be at most ${MAX_CHANGED_BY_LENGTH} characters` : textIssue(filter.changedBy);
+    if (issue) problems.add("changedBy", issue);
+  }
+  if (filter.from && filter.to && filter.from.getTime() > filter.to.getTime()) problems.add("from", "must not be after to");
 }
 
 export class HistoryService {
@@ -31,20 +40,25 @@ export class HistoryService {
 
   async page(caller: Caller, filter: HistoryFilter, limit: number, after?: string | null): Promise<HistoryPage> {
     validate((problems) => {
-      checkTenantId(problems, filter.tenantId);
-      if (filter.providerName !== undefined) checkProviderName(problems, filter.providerName);
+      checkFilter(problems, filter);
+      checkPageLimit(problems, limit);
     });
-    checkHistoryLimit(limit);
     assertTenantAccess(caller, filter.tenantId, Scope.CONFIG_READ);
     const beforeSeq = after ? decodeCursor(after, "after", historyQueryKey(filter)) : undefined;
-    // One extra row tells whether another page follows.
+    // An empty changeTypes list asks for no change type: nothing matches.
+    if (filter.changeTypes?.length === 0) return { items: [], nextCursor: null };
     const rows = await this.unitOfWork.read(onlyTenants(filter.tenantId), (db) => this.repository.page(db, filter, limit + 1, beforeSeq));
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(toVersionRecord),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.seq, historyQueryKey(filter)) : null,
-    };
+    return pageOf(rows, limit, historyQueryKey(filter), toVersionRecord);
+  }
+
+  /**
+   * tenantConfigAt: every config of the tenant as it was at `at` (its latest snapshot with changedAt <= at), without
+   * the configs deleted by then; ordered like providerConfigs. Batched per request (see history.loader.ts).
+   */
+  configsAt(caller: Caller, loader: StateAtLoader, tenantId: string, at: Date): Promise<ConfigVersionRecord[]> {
+    validate((problems) => checkTenantId(problems, tenantId));
+    assertTenantAccess(caller, tenantId, Scope.CONFIG_READ);
+    return loader.load({ tenantId, at });
   }
 
   /**

@@ -1,7 +1,7 @@
 // rollbackProviderConfig (SPEC.md §3): restores priority, enabled, configData and the credentials of a past
 // version as a new ROLLED_BACK version; brings a deleted config back under its old id.
 import { ChangeType } from "../../domain/provider.js";
-import { checkChangeReason, validate } from "../../domain/validation.js";
+import { checkChangeReason, checkVersion, validate } from "../../domain/validation.js";
 import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
@@ -35,7 +35,7 @@ export class RollbackService {
 
   async rollback(caller: Caller, configId: string, version: number, changeReason?: string | null): Promise<ProviderConfigRecord> {
     validate((problems) => {
-      if (!Number.isInteger(version) || version < 1) problems.add("version", "must be a version number (1 or more)");
+      checkVersion(problems, version, "version");
       checkChangeReason(problems, changeReason);
     });
     const audit = { changedBy: caller.id, changeReason: changeReason ?? null };

@@ -4,6 +4,8 @@ import type { ProviderType } from "../../domain/provider.js";
 import { checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
+import { CredentialOperation } from "../credential-access/credential-access.model.js";
+import type { CredentialAccessRecorder } from "../credential-access/credential-access.recorder.js";
 import type { ConfigLoaders } from "./provider-config.loaders.js";
 import type { CredentialsRecord, ProviderConfigRecord } from "./provider-config.model.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
@@ -20,6 +22,7 @@ export class ProviderConfigQueries {
     private readonly unitOfWork: UnitOfWork,
     private readonly repository: ProviderConfigRepository,
     private readonly sealer: CredentialSealer,
+    private readonly accessLog: CredentialAccessRecorder,
   ) {}
 
   async list(caller: Caller, loaders: ConfigLoaders, tenantId: string, filter: ConfigListFilter = {}): Promise<ProviderConfigRecord[]> {
@@ -40,17 +43,25 @@ export class ProviderConfigQueries {
     return buildTenantConfig(tenantId, await this.tenantConfigs(caller, loaders, tenantId));
   }
 
-  /** Decrypted credentials; needs `secrets:read` for the config's tenant. Read from the database, never cached. */
-  async credentials(caller: Caller, configId: string): Promise<CredentialsRecord> {
+  /**
+   * Decrypted credentials; needs `secrets:read` for the config's tenant. Read from the database, never cached. The
+   * access is logged in the same transaction, which commits before the plaintext is returned: when the entry
+   * cannot be written, the caller gets an error and no secret (SPEC.md §11).
+   */
+  async credentials(caller: Caller, configId: string, requestId: string | null): Promise<CredentialsRecord> {
     const scope = tenantScope(caller);
-    const config = await this.unitOfWork.read(scope, (db) => this.repository.findById(db, configId, scope));
-    if (!config) throw notFoundConfig(configId);
-    assertTenantAccess(caller, config.tenantId, Scope.SECRETS_READ);
-    return {
-      configId: config.id,
-      apiKey: config.apiKey === null ? null : this.sealer.open(config.apiKey, credentialContext(config.id, "apiKey")),
-      apiSecret: config.apiSecret === null ? null : this.sealer.open(config.apiSecret, credentialContext(config.id, "apiSecret")),
-    };
+    return this.unitOfWork.write(scope, async (db) => {
+      const config = await this.repository.findById(db, configId, scope);
+      if (!config) throw notFoundConfig(configId);
+      assertTenantAccess(caller, config.tenantId, Scope.SECRETS_READ);
+      const credentials = {
+        configId: config.id,
+        apiKey: config.apiKey === null ? null : this.sealer.open(config.apiKey, credentialContext(config.id, "apiKey")),
+        apiSecret: config.apiSecret === null ? null : this.sealer.open(config.apiSecret, credentialContext(config.id, "apiSecret")),
+      };
+      await this.accessLog.record(db, { caller, requestId, operation: CredentialOperation.PROVIDER_CREDENTIALS }, [config]);
+      return credentials;
+    });
   }
 
   private async tenantConfigs(caller: Caller, loaders: ConfigLoaders, tenantId: string): Promise<ProviderConfigRecord[]> {

@@ -35,7 +35,7 @@ export class ProviderConfigResolver {
 
   @Query(() => ProviderCredentialsType)
   providerCredentials(@Arg("configId", () => UUIDScalar) configId: string, @Ctx() ctx: RequestContext): Promise<CredentialsRecord> {
-    return this.queries.credentials(ctx.caller, configId);
+    return this.queries.credentials(ctx.caller, configId, ctx.requestId);
   }
 
   @Mutation(() => ProviderConfigType)
