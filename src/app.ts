@@ -51,6 +51,12 @@ import { ChangeFeedService } from "./modules/change-events/change-feed.service.j
 import { ChangeHub } from "./modules/change-events/change-hub.js";
 import { NO_SIGNAL, redisChangeSignal } from "./modules/change-events/change-signal.js";
 import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
+import { ConfigExportService, type SecretExportAudit } from "./modules/config-transfer/config-export.service.js";
+import { ConfigImportService } from "./modules/config-transfer/config-import.service.js";
+import { deriveTemplates } from "./modules/config-transfer/config-template.js";
+import { ConfigTemplateResolver } from "./modules/config-transfer/config-template.resolver.js";
+import { ConfigTemplateService } from "./modules/config-transfer/config-template.service.js";
+import { ConfigTransferResolver } from "./modules/config-transfer/config-transfer.resolver.js";
 import { createRecentVersionsLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
@@ -174,6 +180,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     limit,
   });
   const configQueries = new ProviderConfigQueries(unitOfWork, configRepository, sealer);
+  // wired to the credential access log on merge (issue 12): until then exports with secrets are recorded nowhere.
+  const secretExportAudit: SecretExportAudit = { recordSecretExport: async () => {} };
+  const configExport = new ConfigExportService({ unitOfWork, repository: configRepository, sealer, audit: secretExportAudit });
+  const configImport = new ConfigImportService(configService);
+  // Derived once from the catalog: the templates follow the catalog's facts and the selection/recommendation rules.
+  const configTemplates = new ConfigTemplateService(deriveTemplates(catalog), configService);
   const historyService = new HistoryService(unitOfWork, historyRepository);
   const rollbackService = new RollbackService({
     unitOfWork,
@@ -213,6 +225,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new CatalogResolver(catalogService),
     new ProviderHealthResolver(healthService),
     new ChangeFeedResolver(changeFeed),
+    new ConfigTransferResolver(configExport, configImport),
+    new ConfigTemplateResolver(configTemplates),
   ]);
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {

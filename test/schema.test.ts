@@ -33,6 +33,11 @@ describe("schema.graphql", () => {
     const mismatches = findBreakingChanges(contractV2, ours).filter((change) => !NOT_BUILT_YET.has(change.type));
     expect(mismatches).toEqual([]);
     expect(ours.getQueryType()?.getFields().configChanges).toBeDefined();
+    for (const field of ["exportTenantConfig", "configTemplates"]) expect(ours.getQueryType()?.getFields()[field], field).toBeDefined();
+    for (const field of ["importTenantConfig", "applyConfigTemplate"]) expect(ours.getMutationType()?.getFields()[field], field).toBeDefined();
+    for (const type of ["ImportMode", "PlannedAction", "PlannedChange", "ImportResult", "ConfigTemplate", "ConfigTemplateEntry"]) {
+      expect(ours.getType(type), type).toBeDefined();
+    }
   });
 
   test("arguments keep the contract's order", () => {

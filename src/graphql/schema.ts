@@ -4,6 +4,8 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema, type NonEmptyArray } from "type-graphql";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { ChangeFeedResolver } from "../modules/change-events/change-feed.resolver.js";
+import { ConfigTemplateResolver } from "../modules/config-transfer/config-template.resolver.js";
+import { ConfigTransferResolver } from "../modules/config-transfer/config-transfer.resolver.js";
 import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
 import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
@@ -17,6 +19,8 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   CatalogResolver,
   ProviderHealthResolver,
   ChangeFeedResolver,
+  ConfigTransferResolver,
+  ConfigTemplateResolver,
 ];
 
 export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<GraphQLSchema> {
