@@ -34,7 +34,8 @@ describe("schema.graphql", () => {
     expect(mismatches).toEqual([]);
     expect(ours.getQueryType()?.getFields().configChanges).toBeDefined();
     for (const field of ["exportTenantConfig", "configTemplates"]) expect(ours.getQueryType()?.getFields()[field], field).toBeDefined();
-    for (const field of ["importTenantConfig", "applyConfigTemplate"]) expect(ours.getMutationType()?.getFields()[field], field).toBeDefined();
+    for (const field of ["importTenantConfig", "applyConfigTemplate"])
+      expect(ours.getMutationType()?.getFields()[field], field).toBeDefined();
     for (const type of ["ImportMode", "PlannedAction", "PlannedChange", "ImportResult", "ConfigTemplate", "ConfigTemplateEntry"]) {
       expect(ours.getType(type), type).toBeDefined();
     }
