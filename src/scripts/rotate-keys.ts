@@ -51,7 +51,11 @@ async function main(): Promise<number> {
   });
   try {
     if (database.kind === "pglite") logger.warn("embedded PGlite: the service must not be running on this data directory meanwhile");
-    const rotation = new KeyRotationService({ unitOfWork: new UnitOfWork(database.adapter, undefined, database.transactionRole), sealer, logger });
+    const rotation = new KeyRotationService({
+      unitOfWork: new UnitOfWork(database.adapter, undefined, database.transactionRole),
+      sealer,
+      logger,
+    });
     logger.info({ primaryKeyId: sealer.primaryKeyId, dryRun, batchSize }, "key rotation started");
     if (dryRun) {
       const count = await rotation.countRemaining();

@@ -11,8 +11,7 @@ import {
 } from "../../domain/provider.js";
 import type { Problems } from "../../domain/validation.js";
 import { checkPatch, type PatchInput } from "../provider-config/provider-config.input-rules.js";
-import type { ConfigPatch } from "../provider-config/provider-config.rules.js";
-import { keyOf } from "../provider-config/provider-config.tenant-plan.js";
+import { keyOf, type TenantEntry } from "../provider-config/provider-config.tenant-plan.js";
 
 export const CONFIG_DOCUMENT_FORMAT = "provider-config/v1";
 /** SPEC.md §10.1: a document with more configs is invalid as a whole. */
@@ -43,10 +42,10 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * The document's configs as patches for `tenantId` (the document's own tenantId is ignored: a document moves
+ * The document's configs as entries for `tenantId`, each naming its place in the document (the document's own tenantId is ignored: a document moves
  * between tenants). Problems go to `problems`; the result is meaningful only when there are none.
  */
-export function readConfigDocument(problems: Problems, tenantId: string, document: JsonObject): ConfigPatch[] {
+export function readConfigDocument(problems: Problems, tenantId: string, document: JsonObject): TenantEntry[] {
   if (document.format !== CONFIG_DOCUMENT_FORMAT) {
     problems.add("format", `must be "${CONFIG_DOCUMENT_FORMAT}"`);
   }
@@ -70,7 +69,8 @@ export function readConfigDocument(problems: Problems, tenantId: string, documen
       if (first !== undefined) problems.add(`configs[${index}]`, `names the same provider (type and name) as configs[${first}]`);
       else seen.set(key, index);
     }
-    return [checkPatch(problems, tenantId, input, `configs[${index}].`)];
+    const fieldPrefix = `configs[${index}].`;
+    return [{ patch: checkPatch(problems, tenantId, input, fieldPrefix), fieldPrefix }];
   });
 }
 

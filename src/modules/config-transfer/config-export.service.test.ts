@@ -10,7 +10,8 @@ import { credentialContext } from "../provider-config/provider-config.rules.js";
 import { ConfigExportService, type ExportedSecrets, type SecretExportAudit } from "./config-export.service.js";
 
 const TENANT = "farm-1";
-const reader = (tenants: string[], scopes: string[]): Caller => ({ id: "alice", tenants: new Set(tenants), scopes: new Set(scopes) }) as Caller;
+const reader = (tenants: string[], scopes: string[]): Caller =>
+  ({ id: "alice", tenants: new Set(tenants), scopes: new Set(scopes) }) as Caller;
 const ALL = reader([TENANT], ["config:read", "config:write", "secrets:read"]);
 
 const stored = (providerType: string, providerName: string, priority: string, apiKey: string | null): StoredConfig =>
@@ -32,7 +33,11 @@ const stored = (providerType: string, providerName: string, priority: string, ap
     updatedBy: null,
   }) as StoredConfig;
 
-const CONFIGS = [stored("SMS", "twilio", "PRIMARY", "sk-1"), stored("MAP", "osm_b", "SECONDARY", null), stored("MAP", "osm_a", "SECONDARY", null)];
+const CONFIGS = [
+  stored("SMS", "twilio", "PRIMARY", "sk-1"),
+  stored("MAP", "osm_b", "SECONDARY", null),
+  stored("MAP", "osm_a", "SECONDARY", null),
+];
 
 function exporter(audit: SecretExportAudit) {
   const unitOfWork = { read: (_scope: unknown, work: (db: Executor) => Promise<unknown>) => work({} as Executor) } as unknown as UnitOfWork;
@@ -116,7 +121,9 @@ describe("ConfigExportService", () => {
     const readOnly = reader([TENANT], ["config:read"]);
     await expect(exporter(audit).export(readOnly, TENANT, false, "r")).resolves.toMatchObject({ tenantId: TENANT });
     await expect(exporter(audit).export(readOnly, TENANT, true, "r")).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(exporter(audit).export(reader([TENANT], ["secrets:read"]), TENANT, true, "r")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(exporter(audit).export(reader([TENANT], ["secrets:read"]), TENANT, true, "r")).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await expect(exporter(audit).export(ALL, "farm-2", false, "r")).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(audit.calls).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // importTenantConfig (SPEC.md §10.1): the document is read and checked whole (every problem at once, with its
 // path), then applied through the provider-config write path in one transaction (ProviderConfigService.applyToTenant).
 import type { JsonObject } from "../../domain/provider.js";
-import { checkChangeReason, checkTenantId, validate } from "../../domain/validation.js";
+import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
 import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { ProviderConfigService, TenantApplyResult } from "../provider-config/provider-config.service.js";
 import { readConfigDocument } from "./config-document.js";
@@ -23,16 +23,17 @@ export class ConfigImportService {
   async import(caller: Caller, request: ImportRequest): Promise<TenantApplyResult> {
     // Access first: a caller who may not write the tenant learns nothing about the document.
     assertTenantAccess(caller, request.tenantId, Scope.CONFIG_WRITE);
-    const patches = validate((problems) => {
-      checkTenantId(problems, request.tenantId);
-      checkChangeReason(problems, request.changeReason);
-      return readConfigDocument(problems, request.tenantId, request.document);
+    validate((problems) => checkTenantId(problems, request.tenantId));
+    const problems = new Problems();
+    checkChangeReason(problems, request.changeReason);
+    const entries = readConfigDocument(problems, request.tenantId, request.document);
+    // Not thrown yet: planning against the stored configs adds its own problems (an enabled provider without a
+    // key), and every problem of the document is reported at once. Nothing is written while there is any.
+    return this.configs.applyToTenant(caller, request.tenantId, entries, {
+      replace: request.mode === ImportMode.REPLACE,
+      dryRun: request.dryRun,
+      changeReason: request.changeReason ?? DEFAULT_IMPORT_REASON,
+      problems,
     });
-    return this.configs.applyToTenant(
-      caller,
-      request.tenantId,
-      patches.map((patch) => ({ patch })),
-      { replace: request.mode === ImportMode.REPLACE, dryRun: request.dryRun, changeReason: request.changeReason ?? DEFAULT_IMPORT_REASON },
-    );
   }
 }

@@ -36,9 +36,18 @@ describe("deriveTemplates", () => {
       "SATELLITE sentinel_hub PRIMARY false",
     ]);
     expect(layout("medium")).toEqual(layout("low"));
-    expect(layout("high")).toEqual(["MAP google_hybrid PRIMARY false", "WEATHER weather_api PRIMARY false", "SATELLITE planet_labs PRIMARY false"]);
+    expect(layout("high")).toEqual([
+      "MAP google_hybrid PRIMARY false",
+      "WEATHER weather_api PRIMARY false",
+      "SATELLITE planet_labs PRIMARY false",
+    ]);
     for (const budget of Object.values(Budget)) {
-      const picks = recommendProviders({ budget, useCase: "agricultural", offlineRequired: false, mapCatalog: catalog.list(ProviderType.MAP) });
+      const picks = recommendProviders({
+        budget,
+        useCase: "agricultural",
+        offlineRequired: false,
+        mapCatalog: catalog.list(ProviderType.MAP),
+      });
       const names = [...picks.map, ...picks.weather, ...picks.satellite].map((item) => item.providerName);
       expect(byName(budget.toLowerCase()).entries.map((e) => e.providerName)).toEqual(names);
     }
@@ -46,7 +55,9 @@ describe("deriveTemplates", () => {
 
   it("one country template per country code of PAYMENT and SMS providers, '*' excluded, in code order", () => {
     const countries = templates.filter((t) => t.name.startsWith("country-")).map((t) => t.name);
-    expect(countries).toEqual(["AE", "BH", "EG", "EU", "JO", "KW", "LB", "OM", "QA", "SA", "US", "YE"].map((c) => `country-${c.toLowerCase()}`));
+    expect(countries).toEqual(
+      ["AE", "BH", "EG", "EU", "JO", "KW", "LB", "OM", "QA", "SA", "US", "YE"].map((c) => `country-${c.toLowerCase()}`),
+    );
     expect(templates.map((t) => t.name).slice(0, 4)).toEqual(["free", "low", "medium", "high"]);
   });
 

@@ -60,6 +60,11 @@ export interface TenantApplyOptions {
   /** Plan and report only; nothing is written. */
   dryRun: boolean;
   changeReason: string;
+  /**
+   * Problems the caller already found in the input (an import document's shape): reported together with the
+   * plan's own (API-key rule), so that one response lists them all. Entries are still planned, never written.
+   */
+  problems?: Problems;
 }
 
 export interface TenantApplyResult extends PlanCounts {
@@ -154,7 +159,7 @@ export class ProviderConfigService {
   /**
    * Brings the tenant's configs to `entries` in one transaction (import and templates, SPEC.md §10): each entry is
    * planned by the upsert rules, every problem is reported at once (nothing written), changes get their history
-   * entries, entries that change nothing write nothing. `entries` are validated by the caller, one per key.
+   * entries, entries that change nothing write nothing. `entries` are checked by the caller, one per key.
    */
   async applyToTenant(
     caller: Caller,
@@ -166,7 +171,7 @@ export class ProviderConfigService {
     const { repository, limit } = this.deps;
     if (options.dryRun) {
       const stored = await this.deps.unitOfWork.read(onlyTenants(tenantId), (db) => repository.listByTenants(db, [tenantId]));
-      const plan = this.planTenant(stored, entries, options.replace);
+      const plan = this.planTenant(stored, entries, options);
       const refused = limit.check(stored.length - plan.deletes.length + countChanges(plan.changes).created, "configs");
       if (refused) throw refused;
       return { tenantId, dryRun: true, ...countChanges(plan.changes), changes: plan.changes, configs: predictedConfigs(stored, plan) };
@@ -174,7 +179,7 @@ export class ProviderConfigService {
     const audit = { changedBy: caller.id, changeReason: options.changeReason };
     const { plan, configs } = await this.deps.unitOfWork.write(onlyTenants(tenantId), async (db) => {
       const stored = await repository.lockAllOfTenant(db, tenantId);
-      const plan = this.planTenant(stored, entries, options.replace);
+      const plan = this.planTenant(stored, entries, options);
       // Deletes first, so that REPLACE frees room before the limit counts the creates.
       for (const config of plan.deletes) {
         if ((await repository.delete(db, config.id, config.version, audit)) === LOST_RACE) return LOST_RACE;
@@ -197,10 +202,10 @@ export class ProviderConfigService {
   }
 
   /** Plans a whole-tenant write; throws every problem of every entry at once. */
-  private planTenant(stored: readonly StoredConfig[], entries: readonly TenantEntry[], replace: boolean): TenantPlan {
-    const problems = new Problems();
+  private planTenant(stored: readonly StoredConfig[], entries: readonly TenantEntry[], options: TenantApplyOptions): TenantPlan {
+    const problems = options.problems ?? new Problems();
     const plan = planTenant(stored, entries, {
-      replace,
+      replace: options.replace,
       sealer: this.deps.sealer,
       requiresApiKey: this.deps.requiresApiKey,
       newId: randomUUID,

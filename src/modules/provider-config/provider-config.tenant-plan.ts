@@ -14,6 +14,8 @@ export interface TenantEntry {
   patch: ConfigPatch;
   /** Values for fields the patch omits, used only when the entry creates the config (a template's defaults). */
   onCreate?: Pick<ConfigPatch, "enabled" | "configData">;
+  /** How problems name the entry's fields, e.g. `configs[3].`; default: by its position among the entries. */
+  fieldPrefix?: string;
 }
 
 export const PlannedAction = {
@@ -60,7 +62,7 @@ export function planTenant(stored: readonly StoredConfig[], entries: readonly Te
     const plan = planUpsert(current, patch, {
       sealer: options.sealer,
       requiresApiKey: options.requiresApiKey(patch.providerType, patch.providerName),
-      fieldPrefix: `configs[${index}].`,
+      fieldPrefix: entry.fieldPrefix ?? `configs[${index}].`,
       newId: options.newId,
       problems: options.problems,
     });
