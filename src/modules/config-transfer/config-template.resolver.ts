@@ -1,8 +1,9 @@
 // configTemplates, applyConfigTemplate (SPEC.md §10.2). Listing templates concerns no tenant: a valid token suffices.
-import { Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Args, Ctx, Extensions, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../graphql/context.js";
+import { LIST_SIZE_EXTENSION } from "../../graphql/limits/cost-limit.plugin.js";
 import type { TenantApplyResult } from "../provider-config/provider-config.service.js";
-import type { ConfigTemplate } from "./config-template.js";
+import { type ConfigTemplate, TEMPLATE_LIST_SIZE } from "./config-template.js";
 import type { ConfigTemplateService } from "./config-template.service.js";
 import { ApplyConfigTemplateArgs, TRANSFER_DEFAULTS } from "./config-transfer.args.js";
 import { ConfigTemplateType, ImportResultType } from "./config-transfer.type.js";
@@ -12,6 +13,7 @@ export class ConfigTemplateResolver {
   constructor(private readonly templates: ConfigTemplateService) {}
 
   @Query(() => [ConfigTemplateType], { description: "v2: the built-in templates (SPEC.md 10.2)." })
+  @Extensions({ [LIST_SIZE_EXTENSION]: TEMPLATE_LIST_SIZE })
   configTemplates(): readonly ConfigTemplate[] {
     return this.templates.list();
   }

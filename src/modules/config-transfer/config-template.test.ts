@@ -5,7 +5,7 @@ import { Catalog, loadCatalog, parseCatalog } from "../catalog/catalog.js";
 import data from "../catalog/catalog.json" with { type: "json" };
 import { recommendProviders } from "../catalog/recommendation.js";
 import { selectProviders } from "../catalog/selection.js";
-import { deriveTemplates } from "./config-template.js";
+import { deriveTemplates, TEMPLATE_ENTRIES_SIZE, TEMPLATE_LIST_SIZE } from "./config-template.js";
 
 const catalog = loadCatalog();
 const templates = deriveTemplates(catalog);
@@ -96,6 +96,11 @@ describe("deriveTemplates", () => {
         expect(entry.configData).toEqual({});
       }
     }
+  });
+
+  it("stays within the list sizes the cost limit assumes", () => {
+    expect(templates.length).toBeLessThanOrEqual(TEMPLATE_LIST_SIZE);
+    for (const template of templates) expect(template.entries.length).toBeLessThanOrEqual(TEMPLATE_ENTRIES_SIZE);
   });
 
   it("describes each template in English and Arabic, naming its providers", () => {

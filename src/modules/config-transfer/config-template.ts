@@ -10,6 +10,13 @@ import { recommendProviders } from "../catalog/recommendation.js";
 import { BUDGET_WORDS, type Phrase } from "../catalog/recommendation.text.js";
 import { selectProviders } from "../catalog/selection.js";
 
+/**
+ * The list sizes the cost limit assumes for configTemplates and a template's entries (a few budgets, a dozen
+ * countries; at most every PAYMENT and SMS provider). config-template.test.ts holds the catalog to them.
+ */
+export const TEMPLATE_LIST_SIZE = 40;
+export const TEMPLATE_ENTRIES_SIZE = 20;
+
 export interface ConfigTemplateEntry {
   providerType: ProviderType;
   providerName: string;

@@ -1,11 +1,13 @@
 // GraphQL shapes of export/import and templates (contract-v2.graphql). Resolvers return the domain objects as they are.
-import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Extensions, Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import type { JsonObject } from "../../domain/provider.js";
 import { ProviderPriority, ProviderType } from "../../graphql/enums.js";
+import { LIST_SIZE_EXTENSION } from "../../graphql/limits/cost-limit.plugin.js";
 import { JSONObjectScalar } from "../../graphql/scalars.js";
 import { PlannedAction } from "../provider-config/provider-config.tenant-plan.js";
 import { ProviderConfigViewType } from "../provider-config/provider-config.type.js";
 import type { ProviderConfigViewRecord } from "../provider-config/tenant-config.model.js";
+import { TEMPLATE_ENTRIES_SIZE } from "./config-template.js";
 import { ImportMode } from "./import-mode.js";
 
 registerEnumType(ImportMode, { name: "ImportMode" });
@@ -86,6 +88,8 @@ export class ConfigTemplateType {
   @Field(() => String)
   descriptionAr!: string;
 
+  // At most every PAYMENT and SMS provider of the catalog (a country template); tells the cost limit so.
   @Field(() => [ConfigTemplateEntryType])
+  @Extensions({ [LIST_SIZE_EXTENSION]: TEMPLATE_ENTRIES_SIZE })
   entries!: ConfigTemplateEntryType[];
 }
