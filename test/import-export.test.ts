@@ -55,6 +55,8 @@ function rules(t: () => TestApp) {
     for (const entry of history)
       expect(entry).toMatchObject({ changeType: "CREATED", version: 1, changeReason: "import", changedBy: "anonymous" });
 
+    expect(JSON.stringify(t().logs)).not.toMatch(/pk\.live-0123456789|shh-secret/);
+
     const again = await c.import(target, exported);
     expect(again).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 5 });
     expect(again.changes.every((change) => change.action === "UNCHANGED" && change.changedFields.length === 0)).toBe(true);

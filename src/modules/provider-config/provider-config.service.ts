@@ -169,7 +169,8 @@ export class ProviderConfigService {
   ): Promise<TenantApplyResult> {
     assertTenantAccess(caller, tenantId, Scope.CONFIG_WRITE);
     const { repository, limit } = this.deps;
-    if (options.dryRun) {
+    // Input already known to be invalid is planned (for the rest of its problems) without locking anything.
+    if (options.dryRun || (options.problems && !options.problems.empty)) {
       const stored = await this.deps.unitOfWork.read(onlyTenants(tenantId), (db) => repository.listByTenants(db, [tenantId]));
       const plan = this.planTenant(stored, entries, options);
       const refused = limit.check(stored.length - plan.deletes.length + countChanges(plan.changes).created, "configs");
