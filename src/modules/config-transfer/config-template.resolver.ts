@@ -5,7 +5,7 @@ import { LIST_SIZE_EXTENSION } from "../../graphql/limits/cost-limit.plugin.js";
 import type { TenantApplyResult } from "../provider-config/provider-config.service.js";
 import { type ConfigTemplate, TEMPLATE_LIST_SIZE } from "./config-template.js";
 import type { ConfigTemplateService } from "./config-template.service.js";
-import { ApplyConfigTemplateArgs, TRANSFER_DEFAULTS } from "./config-transfer.args.js";
+import { ApplyConfigTemplateArgs, applyOptionsOf } from "./config-transfer.args.js";
 import { ConfigTemplateType, ImportResultType } from "./config-transfer.type.js";
 
 @Resolver()
@@ -23,12 +23,6 @@ export class ConfigTemplateResolver {
     @Args(() => ApplyConfigTemplateArgs) args: ApplyConfigTemplateArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<TenantApplyResult> {
-    return this.templates.apply(ctx.caller, {
-      tenantId: args.tenantId,
-      template: args.template,
-      mode: args.mode ?? TRANSFER_DEFAULTS.mode,
-      dryRun: args.dryRun ?? TRANSFER_DEFAULTS.dryRun,
-      changeReason: args.changeReason,
-    });
+    return this.templates.apply(ctx.caller, { tenantId: args.tenantId, template: args.template, ...applyOptionsOf(args) });
   }
 }

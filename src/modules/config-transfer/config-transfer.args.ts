@@ -7,6 +7,14 @@ import { ImportMode } from "./config-transfer.type.js";
 
 export const TRANSFER_DEFAULTS = { includeSecrets: false, mode: ImportMode.MERGE, dryRun: false } as const;
 
+/** What an import and a template application share, with the defaults applied to an explicit null. */
+export function applyOptionsOf(args: { mode?: ImportMode | null; dryRun?: boolean | null; changeReason?: string | null }) {
+  return { mode: args.mode ?? TRANSFER_DEFAULTS.mode, dryRun: args.dryRun ?? TRANSFER_DEFAULTS.dryRun, changeReason: args.changeReason };
+}
+
+// ImportTenantConfigArgs and ApplyConfigTemplateArgs repeat mode, dryRun and changeReason rather than inherit them:
+// type-graphql puts inherited fields first, and the arguments should keep the contract's order.
+
 @ArgsType()
 export class ExportTenantConfigArgs {
   @Field(() => String)

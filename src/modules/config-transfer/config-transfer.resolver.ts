@@ -6,7 +6,7 @@ import type { TenantApplyResult } from "../provider-config/provider-config.servi
 import type { ConfigDocument } from "./config-document.js";
 import type { ConfigExportService } from "./config-export.service.js";
 import type { ConfigImportService } from "./config-import.service.js";
-import { ExportTenantConfigArgs, ImportTenantConfigArgs, TRANSFER_DEFAULTS } from "./config-transfer.args.js";
+import { applyOptionsOf, ExportTenantConfigArgs, ImportTenantConfigArgs, TRANSFER_DEFAULTS } from "./config-transfer.args.js";
 import { ImportResultType } from "./config-transfer.type.js";
 
 @Resolver()
@@ -31,12 +31,6 @@ export class ConfigTransferResolver {
     @Args(() => ImportTenantConfigArgs) args: ImportTenantConfigArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<TenantApplyResult> {
-    return this.importer.import(ctx.caller, {
-      tenantId: args.tenantId,
-      document: args.document,
-      mode: args.mode ?? TRANSFER_DEFAULTS.mode,
-      dryRun: args.dryRun ?? TRANSFER_DEFAULTS.dryRun,
-      changeReason: args.changeReason,
-    });
+    return this.importer.import(ctx.caller, { tenantId: args.tenantId, document: args.document, ...applyOptionsOf(args) });
   }
 }
