@@ -60,6 +60,13 @@ import { ChangeSubscriptionResolver, type SubscriptionContext } from "./modules/
 import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
 import { EventPublicationRepository } from "./modules/change-events/event-publication.repository.js";
 import { EventPublisher } from "./modules/change-events/event-publisher.js";
+import { ConfigExportService } from "./modules/config-transfer/config-export.service.js";
+import { ConfigImportService } from "./modules/config-transfer/config-import.service.js";
+import { deriveTemplates } from "./modules/config-transfer/config-template.js";
+import { ConfigTemplateResolver } from "./modules/config-transfer/config-template.resolver.js";
+import { ConfigTemplateService } from "./modules/config-transfer/config-template.service.js";
+import { ConfigTransferResolver } from "./modules/config-transfer/config-transfer.resolver.js";
+import { secretExportAudit } from "./modules/credential-access/credential-access.export-audit.js";
 import { CredentialAccessRecorder } from "./modules/credential-access/credential-access.recorder.js";
 import { CredentialAccessRepository } from "./modules/credential-access/credential-access.repository.js";
 import { CredentialAccessResolver } from "./modules/credential-access/credential-access.resolver.js";
@@ -197,6 +204,15 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const credentialAccessRepository = new CredentialAccessRepository();
   const credentialAccess = new CredentialAccessRecorder(credentialAccessRepository);
   const configQueries = new ProviderConfigQueries(unitOfWork, configRepository, sealer, credentialAccess);
+  const configExport = new ConfigExportService({
+    unitOfWork,
+    repository: configRepository,
+    sealer,
+    audit: secretExportAudit(unitOfWork, credentialAccess, credentialAccessRepository),
+  });
+  const configImport = new ConfigImportService(configService);
+  // Derived once from the catalog: the templates follow the catalog's facts and the selection/recommendation rules.
+  const configTemplates = new ConfigTemplateService(deriveTemplates(catalog), configService);
   const historyService = new HistoryService(unitOfWork, historyRepository);
   const diffService = new ConfigDiffService(unitOfWork, historyRepository, sealer);
   const credentialAccessService = new CredentialAccessService(unitOfWork, credentialAccessRepository);
@@ -288,6 +304,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new ChangeFeedResolver(changeFeed),
     new ChangeSubscriptionResolver(),
     new CredentialAccessResolver(credentialAccessService),
+    new ConfigTransferResolver(configExport, configImport),
+    new ConfigTemplateResolver(configTemplates),
   ]);
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {

@@ -122,6 +122,43 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     expect((await owner.must(LOG, { tenantId: refused })).credentialAccessLog.items).toHaveLength(1);
   });
 
+  test.skipIf(skip)("exportTenantConfig with secrets appends one entry per exported config; without secrets, none", async () => {
+    const EXPORT = `query($t: String!, $s: Boolean) { exportTenantConfig(tenantId: $t, includeSecrets: $s) }`;
+    const exporter = await callerOf(() => t, "exporter", [tenantId], "config:read secrets:read");
+    const start = (await log({ limit: 500 })).items.length;
+    const plain = await exporter.must(EXPORT, { t: tenantId, s: false });
+    expect(JSON.stringify(plain)).not.toContain(apiKey);
+    expect((await log({ limit: 500 })).items.length).toBe(start);
+
+    const requestId = `req-${randomUUID()}`;
+    const headers = { ...bearer(await tokenFor("exporter", [tenantId], "config:read secrets:read")), "x-request-id": requestId };
+    const withSecrets = await t.gql(EXPORT, { t: tenantId, s: true }, headers);
+    expect(JSON.stringify(withSecrets.data)).toContain(apiKey);
+    const entries = (await log({ limit: 500 })).items.filter((entry) => entry.requestId === requestId);
+    expect(entries.map((entry) => [entry.operation, entry.actor, entry.providerName]).sort()).toEqual([
+      ["exportTenantConfig", "exporter", "stripe"],
+      ["exportTenantConfig", "exporter", "twilio"],
+    ]);
+  });
+
+  test.skipIf(skip)("an export with secrets whose entry cannot be written returns no document", async () => {
+    const refused = tenant("cal-export-refuse");
+    const name = `pcs_test_refuse_${randomBytes(4).toString("hex")}`;
+    const owner = await callerOf(() => t, "owner", [refused]);
+    const key = secret("sk_export");
+    await owner.upsert({ tenantId: refused, providerType: "PAYMENT", providerName: "stripe", apiKey: key });
+    await asOwner(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.tenant_id = '${refused}' THEN RAISE EXCEPTION 'audit storage unavailable'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER ${name} BEFORE INSERT ON credential_access_log FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+    try {
+      const response = await owner.gql(`query($t: String!) { exportTenantConfig(tenantId: $t, includeSecrets: true) }`, { t: refused });
+      expectError(response, "INTERNAL_SERVER_ERROR");
+      expect(JSON.stringify(response)).not.toContain(key);
+    } finally {
+      await asOwner(`DROP TRIGGER ${name} ON credential_access_log; DROP FUNCTION ${name}()`);
+    }
+  });
+
   test.skipIf(skip)("the application's database role can append and read entries, never change or delete them", async () => {
     await reader.must(CREDENTIALS, { id: stripe });
     const statements = [

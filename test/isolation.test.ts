@@ -247,6 +247,30 @@ describe("a caller of tenant A against tenant B", () => {
       query: `mutation($id: UUID!) { rollbackProviderConfig(configId: $id, version: 1, changeReason: "resurrect") { id } }`,
       variables: () => ({ id: b.deleted }),
     },
+    // v2 (SPEC.md §10): export, import and templates name their tenant.
+    ...[false, true].map((secrets) => ({
+      field: "exportTenantConfig",
+      expect: "FORBIDDEN" as const,
+      query: `query($t: String!, $s: Boolean) { exportTenantConfig(tenantId: $t, includeSecrets: $s) }`,
+      variables: () => ({ t: B, s: secrets }),
+    })),
+    ...[false, true].map((dryRun) => ({
+      field: "importTenantConfig",
+      expect: "FORBIDDEN" as const,
+      query: `mutation($t: String!, $doc: JSONObject!, $dry: Boolean) {
+        importTenantConfig(tenantId: $t, document: $doc, mode: REPLACE, dryRun: $dry) { deleted configs { id } } }`,
+      variables: () => ({
+        t: B,
+        dry: dryRun,
+        doc: { format: "provider-config/v1", configs: [{ providerType: "MAP", providerName: "osm" }] },
+      }),
+    })),
+    {
+      field: "applyConfigTemplate",
+      expect: "FORBIDDEN",
+      query: `mutation($t: String!) { applyConfigTemplate(tenantId: $t, template: "free", mode: REPLACE) { deleted configs { id } } }`,
+      variables: () => ({ t: B }),
+    },
   ];
 
   let before: Awaited<ReturnType<typeof stateOfB>>;

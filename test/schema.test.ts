@@ -40,6 +40,12 @@ describe("schema.graphql", () => {
     for (const type of ["FieldChange", "ConfigDiff", "CredentialAccess", "CredentialAccessPage", "JSON"])
       expect(ours.getType(type), type).toBeDefined();
     expect(ours.getSubscriptionType()?.getFields().providerConfigChanged).toBeDefined();
+    for (const field of ["exportTenantConfig", "configTemplates"]) expect(ours.getQueryType()?.getFields()[field], field).toBeDefined();
+    for (const field of ["importTenantConfig", "applyConfigTemplate"])
+      expect(ours.getMutationType()?.getFields()[field], field).toBeDefined();
+    for (const type of ["ImportMode", "PlannedAction", "PlannedChange", "ImportResult", "ConfigTemplate", "ConfigTemplateEntry"]) {
+      expect(ours.getType(type), type).toBeDefined();
+    }
   });
 
   test("subscription arguments keep contract-v2's order", () => {

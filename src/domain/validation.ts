@@ -1,6 +1,6 @@
 // Input rules shared by every module (SPEC.md §2). Each check names the field it is about; a write with any
 // problem is rejected whole, with every problem listed, before anything touches the database.
-import { AppError, ErrorCode } from "../errors.js";
+import { AppError, ErrorCode, type Problem } from "../errors.js";
 import type { JsonObject, JsonValue } from "./provider.js";
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
@@ -14,6 +14,11 @@ export const MAX_PAGE_LIMIT = 500;
 
 /** Enough to fix a request; a 100-patch batch of bad input should not produce a 10 KB message. */
 const MAX_REPORTED_PROBLEMS = 10;
+/**
+ * `extensions.problems` lists every problem, so that a client can mark each field; bounded all the same (a 1 MiB
+ * import document could otherwise produce a response many times its size).
+ */
+export const MAX_LISTED_PROBLEMS = 1000;
 /** A UTF-16 surrogate without its partner: not valid Unicode, and PostgreSQL rejects it in JSON. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -42,7 +47,8 @@ export class Problems {
     const shown = this.list.slice(0, MAX_REPORTED_PROBLEMS).map((problem) => `${problem.field}: ${problem.message}`);
     const more = this.list.length - shown.length;
     const message = `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `Invalid input. ${message}.`, first.field);
+    const problems: Problem[] = this.list.slice(0, MAX_LISTED_PROBLEMS).map(({ field, message }) => ({ path: field, message }));
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `Invalid input. ${message}.`, first.field, problems);
   }
 }
 

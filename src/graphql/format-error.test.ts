@@ -192,6 +192,29 @@ describe("createFormatError", () => {
     });
   });
 
+  test("invalid input lists its problems in extensions.problems: all that were collected, or the one the error names", () => {
+    const formatError = createFormatError(capturingLogger().logger);
+    const raw = { message: "raw", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    const collected = new AppError(ErrorCode.BAD_USER_INPUT, "Invalid input. format: bad; configs[1].priority: bad.", "format", [
+      { path: "format", message: "bad" },
+      { path: "configs[1].priority", message: "bad" },
+    ]);
+    expect(formatError(raw, collected).extensions).toEqual({
+      code: "BAD_USER_INPUT",
+      field: "format",
+      problems: [
+        { path: "format", message: "bad" },
+        { path: "configs[1].priority", message: "bad" },
+      ],
+    });
+    const single = new AppError(ErrorCode.BAD_USER_INPUT, "Invalid input. configs: too many.", "configs");
+    expect(formatError(raw, single).extensions?.problems).toEqual([{ path: "configs", message: "Invalid input. configs: too many." }]);
+    expect(formatError(raw, new AppError(ErrorCode.NOT_FOUND, "No such template.", "template")).extensions).toEqual({
+      code: "NOT_FOUND",
+      field: "template",
+    });
+  });
+
   test("a database that cannot be reached is SERVICE_UNAVAILABLE, logged as a warning", () => {
     const { logger, lines } = capturingLogger();
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });

@@ -28,7 +28,11 @@ export function createFormatError(logger: Logger) {
       return {
         message: original.message,
         ...where,
-        extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+        extensions: {
+          code: original.code,
+          ...(original.field ? { field: original.field } : {}),
+          ...problemsOf(original),
+        },
       };
     }
     if (classifyDatabaseError(original) === "unavailable") {
@@ -47,6 +51,16 @@ export function createFormatError(logger: Logger) {
     logger.error({ error: describe(original), path: formatted.path }, "unexpected error");
     return { message: "Internal server error.", ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
+}
+
+/**
+ * `extensions.problems` of a BAD_USER_INPUT: the list the input check collected, or else the one problem the error
+ * names, so that a client finds every input error in one shape.
+ */
+function problemsOf(error: AppError): { problems?: Array<{ path: string; message: string }> } {
+  if (error.problems) return { problems: error.problems.map(({ path, message }) => ({ path, message })) };
+  if (error.code === ErrorCode.BAD_USER_INPUT && error.field) return { problems: [{ path: error.field, message: error.message }] };
+  return {};
 }
 
 /**

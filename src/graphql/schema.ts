@@ -5,6 +5,8 @@ import { buildSchema, type NonEmptyArray, type PubSub } from "type-graphql";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { ChangeFeedResolver } from "../modules/change-events/change-feed.resolver.js";
 import { ChangeSubscriptionResolver } from "../modules/change-events/change-subscription.resolver.js";
+import { ConfigTemplateResolver } from "../modules/config-transfer/config-template.resolver.js";
+import { ConfigTransferResolver } from "../modules/config-transfer/config-transfer.resolver.js";
 import { CredentialAccessResolver } from "../modules/credential-access/credential-access.resolver.js";
 import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
@@ -21,6 +23,8 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   ChangeFeedResolver,
   ChangeSubscriptionResolver,
   CredentialAccessResolver,
+  ConfigTransferResolver,
+  ConfigTemplateResolver,
 ];
 
 /**

@@ -19,7 +19,11 @@ export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 7).toString("base6
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
-  errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string; field?: string } }>;
+  errors?: Array<{
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; field?: string; problems?: Array<{ path: string; message: string }> };
+  }>;
 }
 
 export interface TestApp {

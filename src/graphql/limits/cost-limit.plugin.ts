@@ -5,6 +5,8 @@
 //     written, from the variables, or its default) or, for lists without one, DEFAULT_LIST_SIZE;
 //   - a page (a field that is not a list but has a `limit`, e.g. configHistory) counts the lists inside it as
 //     `limit` items instead of DEFAULT_LIST_SIZE: its selection's cost is scaled by limit / DEFAULT_LIST_SIZE;
+//   - a list bounded by the catalog rather than by stored data declares its size in its field extensions
+//     (`listSize`, see LIST_SIZE_EXTENSION), e.g. configTemplates and a template's entries;
 //   - fragments cost what their fields cost.
 // A dashboard query costs a few hundred; configHistory(limit: 500) with every field about 7,000; 30 aliased
 // providerConfigs lists about 12,000; a 100-config batch upsert returning each config's history about 25,000.
@@ -31,6 +33,8 @@ import { foldSelections } from "./selection-walk.js";
 export const MAX_QUERY_COST = 50_000;
 /** The assumed length of a list without a `limit` argument (a tenant's configs, catalog lists, chain entries). */
 export const DEFAULT_LIST_SIZE = 100;
+/** The field extension with which a list field states its size, when that is known to be small: `@Extensions({ listSize: n })`. */
+export const LIST_SIZE_EXTENSION = "listSize";
 
 export function costLimitPlugin(maxCost = MAX_QUERY_COST): ApolloServerPlugin {
   return {
@@ -51,7 +55,8 @@ export function costLimitPlugin(maxCost = MAX_QUERY_COST): ApolloServerPlugin {
                 const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[node.name.value] : undefined;
                 if (!definition || node.name.value.startsWith("__")) return 0;
                 const inner = children(getNamedType(definition.type) as GraphQLNamedType);
-                const size = sizeOf(node, definition);
+                const declared = definition.extensions?.[LIST_SIZE_EXTENSION];
+                const size = typeof declared === "number" ? declared : sizeOf(node, definition);
                 if (isListType(getNullableType(definition.type))) return 1 + (size ?? DEFAULT_LIST_SIZE) * Math.max(inner, 1);
                 return 1 + (size === undefined ? inner : Math.ceil((inner * size) / DEFAULT_LIST_SIZE));
               },

@@ -41,7 +41,7 @@ export const WHY = {
 } as const satisfies Record<string, Phrase>;
 export type RecommendedName = keyof typeof WHY;
 
-const BUDGET_WORDS: Readonly<Record<Budget, Phrase>> = {
+export const BUDGET_WORDS: Readonly<Record<Budget, Phrase>> = {
   [Budget.FREE]: { en: "free", ar: "مجانية" },
   [Budget.LOW]: { en: "low", ar: "منخفضة" },
   [Budget.MEDIUM]: { en: "medium", ar: "متوسطة" },

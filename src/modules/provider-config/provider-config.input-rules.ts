@@ -69,7 +69,11 @@ export function validateBatch(tenantId: string, inputs: readonly PatchInput[], c
   });
 }
 
-function checkPatch(problems: Problems, tenantId: string, input: PatchInput, prefix: string): ConfigPatch {
+/**
+ * The one check of a single config's fields, shared by upsert, batch and import (`prefix`: `input.`,
+ * `configs[2].`); rules that look at one entry alone (e.g. a configData schema) belong here.
+ */
+export function checkPatch(problems: Problems, tenantId: string, input: PatchInput, prefix: string): ConfigPatch {
   checkProviderName(problems, input.providerName, `${prefix}providerName`);
   for (const field of ["priority", "enabled", "configData"] as const) {
     if (input[field] === null) problems.add(`${prefix}${field}`, "must not be null; omit it to keep the stored value");

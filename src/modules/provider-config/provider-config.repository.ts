@@ -78,6 +78,12 @@ export class ProviderConfigRepository {
       ORDER BY provider_type, provider_name FOR UPDATE`);
   }
 
+  /** Every config of the tenant, locked in key order like lockByKeys (a whole-tenant write: import, templates). */
+  async lockAllOfTenant(db: Executor, tenantId: string): Promise<StoredConfig[]> {
+    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ${tenantId}
+      ORDER BY provider_type, provider_name FOR UPDATE`);
+  }
+
   /**
    * Waits for, then holds until this transaction ends, the tenant's growth lock: writes that add configs to one
    * tenant run one at a time. Transaction-scoped (no session state: safe behind PgBouncer in transaction mode).

@@ -1,7 +1,7 @@
 // The write rules of SPEC.md §2-§3 as pure functions: merge a patch into the stored state (omitted keeps,
 // null removes), check expectedVersion and the API-key rule, detect no-op writes and pick the change type.
 import { ChangeType, type JsonObject, ProviderPriority } from "../../domain/provider.js";
-import { jsonEqual } from "../../domain/validation.js";
+import { jsonEqual, type Problems } from "../../domain/validation.js";
 import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
 import { apiKeyHint } from "../../infra/crypto/secret-box.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
@@ -38,6 +38,8 @@ export interface PlanOptions {
   /** Prefix of field names in error messages, e.g. `input.` or `configs[2].`. */
   fieldPrefix: string;
   newId: () => string;
+  /** Collect input problems here instead of throwing the first (an import reports every problem at once). */
+  problems?: Problems;
 }
 
 export function checkExpectedVersion(current: { version: number } | null, expectedVersion: number | undefined, field: string): void {
@@ -67,10 +69,10 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
           : null,
   };
   if (state.enabled && options.requiresApiKey && state.apiKey === null) {
-    throw badInput(
-      `${options.fieldPrefix}apiKey`,
-      `Invalid input. ${options.fieldPrefix}apiKey: provider '${patch.providerName}' requires an API key while it is enabled; give one, or set enabled to false.`,
-    );
+    const field = `${options.fieldPrefix}apiKey`;
+    const problem = `provider '${patch.providerName}' requires an API key while it is enabled; give one, or set enabled to false`;
+    if (!options.problems) throw badInput(field, `Invalid input. ${field}: ${problem}.`);
+    options.problems.add(field, problem);
   }
   if (!current) return { kind: "create", id, state };
   if (sameState(current, state)) return { kind: "unchanged", config: current };

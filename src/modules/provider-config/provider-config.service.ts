@@ -3,13 +3,14 @@
 import { randomUUID } from "node:crypto";
 import type { ProviderType } from "../../domain/provider.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
-import { checkChangeReason, checkTenantId, validate } from "../../domain/validation.js";
+import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import { type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
 import type { ChangeAudit } from "./provider-config.model.js";
 import { type ProviderConfigRecord, type StoredConfig, toRecord } from "./provider-config.model.js";
+import { sortConfigs } from "./provider-config.order.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
 import {
   type ConfigPatch,
@@ -19,6 +20,18 @@ import {
   type PlannedWrite,
   planUpsert,
 } from "./provider-config.rules.js";
+import {
+  countChanges,
+  keyOf,
+  type PlanCounts,
+  type PlannedChange,
+  planTenant,
+  predictedConfigs,
+  type TenantEntry,
+  type TenantPlan,
+  viewOf,
+} from "./provider-config.tenant-plan.js";
+import type { ProviderConfigViewRecord } from "./tenant-config.model.js";
 import type { TenantConfigLimit } from "./tenant-config-limit.js";
 
 /** Told about every committed change, e.g. to invalidate cached reads of that tenant. */
@@ -39,6 +52,27 @@ export interface ProviderConfigServiceDeps {
 export interface DeletedConfig {
   id: string;
   version: number;
+}
+
+export interface TenantApplyOptions {
+  /** Also delete the tenant's configs that no entry names. */
+  replace: boolean;
+  /** Plan and report only; nothing is written. */
+  dryRun: boolean;
+  changeReason: string;
+  /**
+   * Problems the caller already found in the input (an import document's shape): reported together with the
+   * plan's own (API-key rule), so that one response lists them all. Entries are still planned, never written.
+   */
+  problems?: Problems;
+}
+
+export interface TenantApplyResult extends PlanCounts {
+  tenantId: string;
+  dryRun: boolean;
+  changes: PlannedChange[];
+  /** The tenant's configs afterwards (for a dry run: as they would be; new ones without id and version). */
+  configs: ProviderConfigViewRecord[];
 }
 
 export class ProviderConfigService {
@@ -120,6 +154,66 @@ export class ProviderConfigService {
     );
     if (deleted.length > 0) await this.deps.listener.configsChanged(tenantId, [...new Set(deleted.map((row) => row.providerType))]);
     return deleted.length;
+  }
+
+  /**
+   * Brings the tenant's configs to `entries` in one transaction (import and templates, SPEC.md §10): each entry is
+   * planned by the upsert rules, every problem is reported at once (nothing written), changes get their history
+   * entries, entries that change nothing write nothing. `entries` are checked by the caller, one per key.
+   */
+  async applyToTenant(
+    caller: Caller,
+    tenantId: string,
+    entries: readonly TenantEntry[],
+    options: TenantApplyOptions,
+  ): Promise<TenantApplyResult> {
+    assertTenantAccess(caller, tenantId, Scope.CONFIG_WRITE);
+    const { repository, limit } = this.deps;
+    // Input already known to be invalid is planned (for the rest of its problems) without locking anything.
+    if (options.dryRun || (options.problems && !options.problems.empty)) {
+      const stored = await this.deps.unitOfWork.read(onlyTenants(tenantId), (db) => repository.listByTenants(db, [tenantId]));
+      const plan = this.planTenant(stored, entries, options);
+      const refused = limit.check(stored.length - plan.deletes.length + countChanges(plan.changes).created, "configs");
+      if (refused) throw refused;
+      return { tenantId, dryRun: true, ...countChanges(plan.changes), changes: plan.changes, configs: predictedConfigs(stored, plan) };
+    }
+    const audit = { changedBy: caller.id, changeReason: options.changeReason };
+    const { plan, configs } = await this.deps.unitOfWork.write(onlyTenants(tenantId), async (db) => {
+      const stored = await repository.lockAllOfTenant(db, tenantId);
+      const plan = this.planTenant(stored, entries, options);
+      // Deletes first, so that REPLACE frees room before the limit counts the creates.
+      for (const config of plan.deletes) {
+        if ((await repository.delete(db, config.id, config.version, audit)) === LOST_RACE) return LOST_RACE;
+      }
+      const creates = plan.writes.filter(({ plan: write }) => write.kind === "create").map(({ patch }) => patch);
+      await limit.ensureRoom(db, tenantId, creates, "configs");
+      const after = new Map(stored.map((config) => [keyOf(config), config]));
+      for (const config of plan.deletes) after.delete(keyOf(config));
+      // Key order, as in upsertMany, so that concurrent writers insert new keys in the same order.
+      for (const { patch, plan: write } of [...plan.writes].sort((a, b) => compareKeys(a.patch, b.patch))) {
+        const result = await this.write(db, write, patch, audit);
+        if (result === LOST_RACE) return LOST_RACE;
+        after.set(keyOf(patch), result.config);
+      }
+      return { plan, configs: [...after.values()] };
+    });
+    const changedTypes = new Set(plan.changes.filter((change) => change.action !== "UNCHANGED").map((change) => change.providerType));
+    if (changedTypes.size > 0) await this.deps.listener.configsChanged(tenantId, [...changedTypes]);
+    return { tenantId, dryRun: false, ...countChanges(plan.changes), changes: plan.changes, configs: sortConfigs(configs).map(viewOf) };
+  }
+
+  /** Plans a whole-tenant write; throws every problem of every entry at once. */
+  private planTenant(stored: readonly StoredConfig[], entries: readonly TenantEntry[], options: TenantApplyOptions): TenantPlan {
+    const problems = options.problems ?? new Problems();
+    const plan = planTenant(stored, entries, {
+      replace: options.replace,
+      sealer: this.deps.sealer,
+      requiresApiKey: this.deps.requiresApiKey,
+      newId: randomUUID,
+      problems,
+    });
+    problems.throwIfAny();
+    return plan;
   }
 
   /** Plans one upsert against `current` (pure: throws on invalid input or a failed expectedVersion). */

@@ -3,7 +3,7 @@
 // lock: under READ COMMITTED the count (a later statement than the lock) sees every config committed by the
 // writer that held the lock before, so two creates at limit - 1 cannot both see room for one. Only writes that
 // create configs take the lock; updates of existing configs never wait for it.
-import { badInput } from "../../errors.js";
+import { type AppError, badInput } from "../../errors.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import type { ConfigKey } from "./provider-config.model.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
@@ -24,11 +24,16 @@ export class TenantConfigLimit {
     // A key created by a concurrent writer since this write read it is not counted twice: this write's insert of
     // it then loses the race and the whole write runs again, as an update of that config.
     const total = (await this.repository.countOtherConfigs(db, tenantId, created)) + created.length;
-    if (total > this.maxConfigs) {
-      throw badInput(
-        field,
-        `Invalid input. ${field}: a tenant may hold at most ${this.maxConfigs} provider configs, and this write would make ${total}; nothing was written. Delete configs first.`,
-      );
-    }
+    const refused = this.check(total, field);
+    if (refused) throw refused;
+  }
+
+  /** The error for a write that would leave the tenant with `total` configs; null when that is within the limit. */
+  check(total: number, field: string): AppError | null {
+    if (total <= this.maxConfigs) return null;
+    return badInput(
+      field,
+      `Invalid input. ${field}: a tenant may hold at most ${this.maxConfigs} provider configs, and this write would make ${total}; nothing was written. Delete configs first.`,
+    );
   }
 }
