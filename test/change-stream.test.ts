@@ -105,6 +105,14 @@ describe("change streams", () => {
     expect(await t.app.metrics.render()).toMatch(/^pcs_subscriptions_ended_total\{reason="too-slow"\} 1$/m);
   });
 
+  test("hundreds of subscriptions opened at once all open (they share one start of the hub)", async () => {
+    const opened = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => t.app.changes.open(ANONYMOUS_CALLER, { tenantId: tenant(`many${i}`) }, null)),
+    );
+    expect(opened).toHaveLength(500);
+    await Promise.all(opened.map((stream) => stream.return()));
+  });
+
   test("the same access rules as configChanges", async () => {
     const tenantId = tenant("denied");
     const stranger: Caller = { id: "stranger", tenants: new Set(["someone-else"]), scopes: new Set(["config:read"]) };

@@ -16,6 +16,7 @@ import {
   type ValidationRule,
   validate,
 } from "graphql";
+import { LRUCache } from "lru-cache";
 import { documentShapeProblem, MAX_DOCUMENT_TOKENS } from "./limits/document-shape.js";
 import { limitRules } from "./limits/validation-rules.js";
 
@@ -45,22 +46,39 @@ const withCode = (error: GraphQLError, code: string): GraphQLError =>
     extensions: { ...error.extensions, code },
   });
 
+/** Dashboards open many subscriptions with one text: validated documents are shared (bounded in bytes of text). */
+const VALIDATED_MAX_BYTES = 4 * 1024 * 1024;
+const VALIDATED_MAX_QUERY_LENGTH = 16 * 1024;
+
 export function subscriptionOperations(schema: GraphQLSchema, options: { introspection: boolean }): SubscriptionOperations {
   const rules: ValidationRule[] = [...specifiedRules, ...limitRules(), ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  // The AST takes several times its text; counted as 8 bytes a character.
+  const validated = new LRUCache<string, DocumentNode>({
+    maxSize: VALIDATED_MAX_BYTES,
+    sizeCalculation: (_document, query) => query.length * 8 + 256,
+  });
+
+  function checked(query: string): DocumentNode | readonly GraphQLError[] {
+    const known = validated.get(query);
+    if (known) return known;
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS });
+    } catch (error) {
+      return [withCode(error instanceof GraphQLError ? error : new GraphQLError("The query could not be parsed."), "GRAPHQL_PARSE_FAILED")];
+    }
+    const problem = documentShapeProblem(document);
+    if (problem) return [problem];
+    const invalid = validate(schema, document, rules);
+    if (invalid.length > 0) return invalid.map((error) => withCode(error, "GRAPHQL_VALIDATION_FAILED"));
+    if (query.length <= VALIDATED_MAX_QUERY_LENGTH) validated.set(query, document);
+    return document;
+  }
+
   return {
     async start(request, contextValue) {
-      let document: DocumentNode;
-      try {
-        document = parse(request.query, { maxTokens: MAX_DOCUMENT_TOKENS });
-      } catch (error) {
-        return [
-          withCode(error instanceof GraphQLError ? error : new GraphQLError("The query could not be parsed."), "GRAPHQL_PARSE_FAILED"),
-        ];
-      }
-      const problem = documentShapeProblem(document);
-      if (problem) return [problem];
-      const invalid = validate(schema, document, rules);
-      if (invalid.length > 0) return invalid.map((error) => withCode(error, "GRAPHQL_VALIDATION_FAILED"));
+      const document = checked(request.query);
+      if (!("kind" in document)) return document;
       const operation = getOperationAST(document, request.operationName ?? undefined);
       if (!operation) {
         const message = request.operationName

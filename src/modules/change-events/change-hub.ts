@@ -33,6 +33,7 @@ const DEFAULT_BATCH_SIZE = 1000;
 
 export class ChangeHub {
   private readonly byTenant = new Map<string, Set<HubSubscriber>>();
+  private starting: Promise<void> | undefined;
   private subscribers = 0;
   private position: ChangePosition | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -54,9 +55,11 @@ export class ChangeHub {
   async add(subscriber: HubSubscriber): Promise<void> {
     if (this.stopped) throw new Error("the change hub is stopped");
     if (this.subscribers === 0) {
-      const watermark = await this.options.unitOfWork.read(ALL_TENANTS, (db) => this.options.repository.watermark(db));
-      const start = atWatermark(watermark);
-      if (!this.position || compare(start, this.position) > 0) this.position = start;
+      // Subscriptions opened together share one read of the watermark (thousands may arrive at once).
+      this.starting ??= this.moveToWatermark().finally(() => {
+        this.starting = undefined;
+      });
+      await this.starting;
     }
     const position = this.position as ChangePosition;
     let set = this.byTenant.get(subscriber.filter.tenantId);
@@ -71,6 +74,12 @@ export class ChangeHub {
       this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
       this.timer.unref();
     }
+  }
+
+  private async moveToWatermark(): Promise<void> {
+    const watermark = await this.options.unitOfWork.read(ALL_TENANTS, (db) => this.options.repository.watermark(db));
+    const start = atWatermark(watermark);
+    if (!this.position || compare(start, this.position) > 0) this.position = start;
   }
 
   remove(subscriber: HubSubscriber): void {

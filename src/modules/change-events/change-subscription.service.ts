@@ -8,7 +8,7 @@ import type { ChangeFilter } from "./change-position.js";
 import { ChangeStream, type ChangeStreamOptions } from "./change-stream.js";
 
 /** Open streams per instance: each may hold up to 1,000 undelivered events, so their number is bounded too. */
-export const MAX_SUBSCRIPTIONS_PER_INSTANCE = 10_000;
+export const MAX_SUBSCRIPTIONS_PER_INSTANCE = 20_000;
 
 export interface ChangeSubscriptionOptions extends Omit<ChangeStreamOptions, "hub" | "replay"> {
   maxSubscriptions?: number;
