@@ -12,6 +12,12 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** One invalid input field, e.g. `{ field: "usage[3].quantity", message: "must be greater than 0" }`. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 export class AppError extends Error {
   override readonly name = "AppError";
 
@@ -20,6 +26,8 @@ export class AppError extends Error {
     message: string,
     /** The input field the error is about, e.g. `input.apiKey` or `configs[2].providerName`. */
     readonly field?: string,
+    /** Every problem found when the input was checked as a whole (`extensions.problems`). */
+    readonly problems?: readonly FieldProblem[],
   ) {
     super(message);
   }

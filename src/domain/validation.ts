@@ -1,6 +1,6 @@
 // Input rules shared by every module (SPEC.md §2). Each check names the field it is about; a write with any
 // problem is rejected whole, with every problem listed, before anything touches the database.
-import { AppError, ErrorCode } from "../errors.js";
+import { AppError, ErrorCode, type FieldProblem } from "../errors.js";
 import type { JsonObject, JsonValue } from "./provider.js";
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
@@ -24,7 +24,7 @@ export function textIssue(value: string): string | undefined {
 
 /** Collects problems so that one error can report all of them. */
 export class Problems {
-  private readonly list: Array<{ field: string; message: string }> = [];
+  private readonly list: FieldProblem[] = [];
 
   add(field: string, message: string): void {
     this.list.push({ field, message });
@@ -34,13 +34,18 @@ export class Problems {
     return this.list.length === 0;
   }
 
+  get count(): number {
+    return this.list.length;
+  }
+
   throwIfAny(): void {
     const [first] = this.list;
     if (!first) return;
     const shown = this.list.slice(0, MAX_REPORTED_PROBLEMS).map((problem) => `${problem.field}: ${problem.message}`);
     const more = this.list.length - shown.length;
     const message = `${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `Invalid input. ${message}.`, first.field);
+    // The message shows the first few; extensions.problems lists every one, each with its field path.
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `Invalid input. ${message}.`, first.field, [...this.list]);
   }
 }
 
@@ -57,6 +62,8 @@ const codePoints = (value: string): number => {
   for (const _ of value) count++;
   return count;
 };
+
+export const isTenantId = (value: string): boolean => TENANT_ID.test(value);
 
 export function checkTenantId(problems: Problems, value: string, field = "tenantId"): void {
   if (!TENANT_ID.test(value)) {

@@ -28,7 +28,11 @@ export function createFormatError(logger: Logger) {
       return {
         message: original.message,
         ...where,
-        extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+        extensions: {
+          code: original.code,
+          ...(original.field ? { field: original.field } : {}),
+          ...(original.problems ? { problems: original.problems } : {}),
+        },
       };
     }
     if (classifyDatabaseError(original) === "unavailable") {

@@ -8,6 +8,7 @@ import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
 import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
 import { ProviderHealthResolver } from "../modules/provider-health/provider-health.resolver.js";
+import { UsageResolver } from "../modules/usage/usage.resolver.js";
 
 // biome-ignore lint/complexity/noBannedTypes: type-graphql identifies resolvers by their class.
 export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
@@ -17,6 +18,7 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   CatalogResolver,
   ProviderHealthResolver,
   ChangeFeedResolver,
+  UsageResolver,
 ];
 
 export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<GraphQLSchema> {

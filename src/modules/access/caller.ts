@@ -6,6 +6,8 @@ export const Scope = {
   CONFIG_READ: "config:read",
   CONFIG_WRITE: "config:write",
   SECRETS_READ: "secrets:read",
+  /** SPEC.md §12: recordProviderUsage, for every tenant a call names. */
+  USAGE_WRITE: "usage:write",
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];
 export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);
