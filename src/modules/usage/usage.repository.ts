@@ -56,11 +56,13 @@ export class UsageRepository {
   async insert(db: Executor, records: readonly NewUsageRecord[], recentFrom: Date): Promise<AcceptedUsageGroup[]> {
     if (records.length === 0) return [];
     return db.query<AcceptedUsageGroup>(Prisma.sql`WITH input AS (
-        SELECT * FROM unnest(${records.map((r) => r.tenantId)}::text[], ${records.map((r) => r.providerType)}::"ProviderType"[],
+        -- Types travel as text[]: PGlite cannot serialize a parameter of an enum array type.
+        SELECT tenant_id, type::"ProviderType" AS provider_type, provider_name, quantity, amount_usd, occurred_at, idempotency_key
+        FROM unnest(${records.map((r) => r.tenantId)}::text[], ${records.map((r) => r.providerType)}::text[],
           ${records.map((r) => r.providerName)}::text[], ${records.map((r) => r.quantity)}::float8[],
           ${records.map((r) => r.amountUsd)}::float8[], ${records.map((r) => r.occurredAt.toISOString())}::timestamptz[],
           ${records.map((r) => r.idempotencyKey)}::text[])
-          AS r(tenant_id, provider_type, provider_name, quantity, amount_usd, occurred_at, idempotency_key)
+          AS r(tenant_id, type, provider_name, quantity, amount_usd, occurred_at, idempotency_key)
       ), fresh_keys AS (
         INSERT INTO provider_usage_keys AS k (tenant_id, idempotency_key, recorded_at)
         SELECT tenant_id, idempotency_key, now() FROM input WHERE idempotency_key IS NOT NULL ORDER BY tenant_id, idempotency_key
