@@ -8,7 +8,12 @@
 //      with SQL (generate_series) and aggregated into the hourly buckets the service keeps, then providerUsage over
 //      those 30 days, sequentially, BENCH_USAGE_QUERIES (default 200) times per granularity: p50/p99 latency.
 //      BENCH_USAGE_SEED=buckets seeds only the buckets that many records would make (faster; says so in the output).
+// The service runs as in production (NODE_ENV=production, a JWT secret, a bearer token with usage:write and
+// config:read): graphql-js checks its own types more slowly outside production, which shows at 1000 input objects a
+// call. BENCH_USAGE_PRODUCTION=0 runs it in open development mode instead.
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { SignJWT } from "jose";
 import pg from "pg";
 import { benchEnvironment, fmt, gql, startService } from "./support.mjs";
 
@@ -17,6 +22,10 @@ const connections = Number(process.env.BENCH_USAGE_CONNECTIONS ?? 8);
 const seedRecords = Number(process.env.BENCH_USAGE_RECORDS ?? 10_000_000);
 const seedMode = process.env.BENCH_USAGE_SEED ?? "records";
 const queries = Number(process.env.BENCH_USAGE_QUERIES ?? 200);
+const production = process.env.BENCH_USAGE_PRODUCTION !== "0";
+const jwtSecret = randomBytes(32).toString("hex");
+/** Headers of every request: a bearer token for every tenant, in production mode. */
+let auth = {};
 const BATCH = 1000;
 const TENANTS = 100;
 const PROVIDERS = [
@@ -72,7 +81,7 @@ async function ingest(url, admin, database, servicePid) {
     });
   };
   // Warm-up: one batch per connection.
-  await Promise.all(Array.from({ length: connections }, (_, c) => gql(url, RECORD, { usage: batchOf(c) })));
+  await Promise.all(Array.from({ length: connections }, (_, c) => gql(url, RECORD, { usage: batchOf(c) }, auth)));
   const latencies = [];
   let accepted = 0;
   let failures = 0;
@@ -88,7 +97,7 @@ async function ingest(url, admin, database, servicePid) {
         sequence++;
         const body = JSON.stringify({ query: RECORD, variables: { usage: batchOf(client) } });
         const sent = performance.now();
-        const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...auth }, body });
         const json = await response.json();
         latencies.push(performance.now() - sent);
         if (json.errors) failures++;
@@ -162,12 +171,12 @@ async function seedReport(admin, tenantId, to) {
 
 async function report(url, admin, tenantId, from, to, granularity) {
   const variables = { t: tenantId, from: from.toISOString(), to: to.toISOString(), g: granularity };
-  const { json } = await gql(url, USAGE, variables);
+  const { json } = await gql(url, USAGE, variables, auth);
   const rows = json.data.providerUsage.length;
   const latencies = [];
   for (let i = 0; i < queries; i++) {
     const sent = performance.now();
-    await gql(url, USAGE, variables);
+    await gql(url, USAGE, variables, auth);
     latencies.push(performance.now() - sent);
   }
   latencies.sort((a, b) => a - b);
@@ -187,7 +196,16 @@ async function report(url, admin, tenantId, from, to, granularity) {
 
 async function main() {
   const loadBefore = (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ");
-  const { env, cleanup } = await benchEnvironment();
+  const { env: baseEnv, cleanup } = await benchEnvironment();
+  const env = production ? { ...baseEnv, NODE_ENV: "production", AUTH_JWT_SECRET: jwtSecret } : baseEnv;
+  if (production) {
+    const token = await new SignJWT({ tenants: ["*"], scope: "usage:write config:read" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("bench")
+      .setExpirationTime("2h")
+      .sign(new TextEncoder().encode(jwtSecret));
+    auth = { authorization: `Bearer ${token}` };
+  }
   const service = await startService(env);
   const database = new URL(env.DATABASE_URL).pathname.slice(1);
   const admin = new pg.Client({ connectionString: env.DATABASE_URL });
@@ -199,7 +217,7 @@ async function main() {
     const reports = [];
     for (const granularity of ["DAY", "HOUR"]) reports.push(await report(service.url, admin, "usage-report", seeded.from, to, granularity));
     const lines = [
-      `Run ${new Date().toISOString()} · node ${process.version} · PostgreSQL + ${env.REDIS_URL ? "Redis" : "no Redis"} · loopback`,
+      `Run ${new Date().toISOString()} · node ${process.version} · PostgreSQL + ${env.REDIS_URL ? "Redis" : "no Redis"} · loopback · ${production ? "NODE_ENV=production, bearer token" : "development mode, no auth"}`,
       "",
       `Ingestion: ${connections} connections × batches of ${BATCH} (each record with an idempotency key) for ${seconds} s`,
       "",
