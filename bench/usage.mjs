@@ -2,7 +2,8 @@
 // PostgreSQL (+ Redis when it answers), a fresh database. It is a benchmark, not a test: it prints markdown and fails
 // only when it cannot run.
 //   1. Sustained ingestion: BENCH_USAGE_CONNECTIONS (default 8) clients, each sending recordProviderUsage batches of
-//      1000 records (every record with its own idempotency key, 100 tenants, 6 catalog providers) back to back for
+//      1000 records (every record with its own idempotency key, BENCH_USAGE_TENANTS tenants (default 100), 6 catalog
+//      providers, so up to 600 hourly and 600 minute buckets touched per batch) back to back for
 //      BENCH_USAGE_SECONDS (default 20): records/s, batch latency, and the CPU the service and PostgreSQL used.
 //   2. The report: one tenant with BENCH_USAGE_RECORDS (default 10,000,000) raw records over 30 days, seeded directly
 //      with SQL (generate_series) and aggregated into the hourly buckets the service keeps, then providerUsage over
@@ -27,7 +28,7 @@ const jwtSecret = randomBytes(32).toString("hex");
 /** Headers of every request: a bearer token for every tenant, in production mode. */
 let auth = {};
 const BATCH = 1000;
-const TENANTS = 100;
+const TENANTS = Number(process.env.BENCH_USAGE_TENANTS ?? 100);
 const PROVIDERS = [
   ["MAP", "google_maps"],
   ["MAP", "mapbox_streets"],
@@ -219,7 +220,7 @@ async function main() {
     const lines = [
       `Run ${new Date().toISOString()} · node ${process.version} · PostgreSQL + ${env.REDIS_URL ? "Redis" : "no Redis"} · loopback · ${production ? "NODE_ENV=production, bearer token" : "development mode, no auth"}`,
       "",
-      `Ingestion: ${connections} connections × batches of ${BATCH} (each record with an idempotency key) for ${seconds} s`,
+      `Ingestion: ${connections} connections × batches of ${BATCH} (each record with an idempotency key; ${TENANTS} tenants × ${PROVIDERS.length} providers) for ${seconds} s`,
       "",
       "| records/s | batches | failed | batch p50 ms | batch p99 ms | service CPU (cores) | PostgreSQL CPU (cores) | bench client CPU (cores) | machine busy | service CPU ms / 1000 records | PostgreSQL CPU ms / 1000 records |",
       "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
