@@ -192,6 +192,19 @@ describe("createFormatError", () => {
     });
   });
 
+  test("an input checked as a whole lists every problem in extensions.problems", () => {
+    const { logger } = capturingLogger();
+    const problems = [
+      { field: "usage[0].quantity", message: "must be a finite number greater than 0" },
+      { field: "usage[2].at", message: "must not be older than 35 days" },
+    ];
+    const formatted = createFormatError(logger)(
+      { message: "raw", path: ["recordProviderUsage"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      new AppError(ErrorCode.BAD_USER_INPUT, "Invalid input. ...", "usage[0].quantity", problems),
+    );
+    expect(formatted.extensions).toEqual({ code: "BAD_USER_INPUT", field: "usage[0].quantity", problems });
+  });
+
   test("a database that cannot be reached is SERVICE_UNAVAILABLE, logged as a warning", () => {
     const { logger, lines } = capturingLogger();
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
