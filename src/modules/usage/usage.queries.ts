@@ -18,6 +18,8 @@ import type { RateCounter } from "./usage.rate-counter.js";
 import type { UsageRepository } from "./usage.repository.js";
 
 export const MAX_USAGE_ROWS = 10_000;
+/** GraphQL's Int is 32-bit: a busier bucket (about 830 records/s for a month) reports this many events. */
+export const MAX_REPORTED_EVENTS = 2_147_483_647;
 
 export interface ProviderUsageQuery {
   tenantId: string;
@@ -65,7 +67,7 @@ export class UsageQueries {
       providerType: bucket.providerType,
       providerName: bucket.providerName,
       quantity: bucket.quantity,
-      events: bucket.events,
+      events: Math.min(bucket.events, MAX_REPORTED_EVENTS),
       estimatedCostUsd: estimatedCostUsd(bucket.providerType, this.deps.findProvider(bucket.providerType, bucket.providerName), bucket),
     }));
   }
