@@ -342,6 +342,17 @@ describe.each(databases)("usage on %s", (database) => {
     expect(daily.data?.providerUsage.reduce((sum: number, row: { events: number }) => sum + row.events, 0)).toBe(10_002);
   });
 
+  test("a bucket with more events than GraphQL's Int holds reports the Int maximum; its quantity and cost stay exact", async () => {
+    const tenantId = tenant("huge");
+    await t.asAllTenants((db) =>
+      db.query(Prisma.sql`INSERT INTO provider_usage_hours (tenant_id, hour_start, provider_type, provider_name, quantity, events)
+        VALUES (${tenantId}, ${iso(hoursAgo(5))}::timestamptz, 'SMS', 'twilio', 3e9, 3000000000)`),
+    );
+    const usage = await usageOf(tenantId, hoursAgo(24 * 40), hoursAgo(0), "MONTH");
+    expect(usage.errors).toBeUndefined();
+    expect(usage.data?.providerUsage).toMatchObject([{ quantity: 3e9, events: 2_147_483_647, estimatedCostUsd: 22_500_000 }]);
+  });
+
   test("rateLimitStatus: this minute's quantity against the catalog limit, resetting at the next minute", async () => {
     const tenantId = tenant("rate");
     const now = Date.now();
