@@ -62,6 +62,11 @@ CREATE INDEX "provider_usage_minutes_minute_start_idx" ON "provider_usage_minute
 
 
 
+-- Buckets are updated in place by every batch (quantity, amount_usd, events: no indexed column), so leave room on each
+-- page for the new row version: updates then stay on the page (HOT) and touch no index.
+ALTER TABLE "provider_usage_hours" SET (fillfactor = 70);
+ALTER TABLE "provider_usage_minutes" SET (fillfactor = 70);
+
 ALTER TABLE "provider_usage_records" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "provider_usage_records" FORCE ROW LEVEL SECURITY;
 CREATE POLICY "tenant_isolation" ON "provider_usage_records"
