@@ -77,10 +77,10 @@ export async function freePort() {
   });
 }
 
-export async function gql(url, query, variables) {
+export async function gql(url, query, variables, headers = {}) {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();

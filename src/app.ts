@@ -95,6 +95,12 @@ import { RedisProviderHealthStore } from "./modules/provider-health/provider-hea
 import { ProviderHealthResolver } from "./modules/provider-health/provider-health.resolver.js";
 import { ProviderHealthService } from "./modules/provider-health/provider-health.service.js";
 import { InMemoryProviderHealthStore, type ProviderHealthStore } from "./modules/provider-health/provider-health.store.js";
+import { UsageQueries } from "./modules/usage/usage.queries.js";
+import { DATABASE_ONLY, RedisRateCounter } from "./modules/usage/usage.rate-counter.js";
+import { UsageRepository } from "./modules/usage/usage.repository.js";
+import { UsageResolver } from "./modules/usage/usage.resolver.js";
+import { UsageRetention } from "./modules/usage/usage.retention.js";
+import { UsageService } from "./modules/usage/usage.service.js";
 
 /** Apollo's parsed-document memo (counted as the documents' JSON length) and persisted-query texts. */
 /** The leader lease of the health monitor and, later, retention and backups (one instance at a time). */
@@ -295,6 +301,25 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     logger,
   });
 
+  // Usage (SPEC.md §12): the current minute's counts in Redis when there is one; the database is the truth.
+  const usageRepository = new UsageRepository();
+  const rateCounter = redis ? new RedisRateCounter(redis, { keyPrefix: config.redis.keyPrefix, logger }) : DATABASE_ONLY;
+  const findProvider = (type: Parameters<typeof catalog.find>[0], name: string) => catalog.find(type, name);
+  const usageService = new UsageService({
+    unitOfWork,
+    repository: usageRepository,
+    isCatalogued: (type, name) => findProvider(type, name) !== undefined,
+    rateCounter,
+    onRecorded: (type, accepted, duplicates) => metrics.usageRecorded(type, accepted, duplicates),
+  });
+  const usageQueries = new UsageQueries({ unitOfWork, repository: usageRepository, findProvider, rateCounter });
+  const usageRetention = new UsageRetention({
+    unitOfWork,
+    repository: usageRepository,
+    logger,
+    intervalMinutes: config.usageRetentionIntervalMinutes,
+  });
+
   const schema = await buildGraphQLSchema([
     new ProviderConfigResolver(configQueries, configService),
     new ProviderConfigCatalogResolver(catalog),
@@ -306,6 +331,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new CredentialAccessResolver(credentialAccessService),
     new ConfigTransferResolver(configExport, configImport),
     new ConfigTemplateResolver(configTemplates),
+    new UsageResolver(usageService, usageQueries),
   ]);
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
@@ -429,6 +455,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           if (runsBackgroundWork) backgroundLease.start();
           healthMonitor.start();
           eventPublisher?.start();
+          usageRetention.start();
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`);
@@ -443,6 +470,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await apollo.stop();
       await healthMonitor.stop();
       await backgroundLease.stop();
+      await usageRetention.stop();
       await changeHub.stop();
       await changeSignal.close();
       // The publish in flight finishes and is recorded, the lease is released, the NATS connection drained.

@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       dataDir: "./.data",
       database: { url: undefined, directUrl: undefined, pgbouncer: false, poolMax: 20, requireRowLevelSecurity: false },
       maxConfigsPerTenant: 500,
+      usageRetentionIntervalMinutes: 60,
       redis: { url: undefined, keyPrefix: "pcs:" },
       cacheTtlSeconds: 300,
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, requireExp: false },
@@ -52,8 +53,10 @@ describe("loadConfig", () => {
       PROVIDER_CHECK_TIMEOUT_MS: "250",
       LOG_LEVEL: "warn",
       GRAPHIQL_ENABLED: "no",
+      USAGE_RETENTION_INTERVAL_MINUTES: "0",
     });
     expect(config).toMatchObject({
+      usageRetentionIntervalMinutes: 0,
       port: 9000,
       host: "127.0.0.1",
       database: { url: "postgresql://u@db:5432/pcs" },
@@ -77,14 +80,24 @@ describe("loadConfig", () => {
       LOG_LEVEL: "loud",
       GRAPHIQL_ENABLED: "maybe",
       AUTH_JWT_SECRET: "short",
+      USAGE_RETENTION_INTERVAL_MINUTES: "-5",
     });
-    for (const variable of ["PORT", "DATABASE_URL", "REDIS_URL", "CACHE_TTL_SECONDS", "LOG_LEVEL", "GRAPHIQL_ENABLED", "AUTH_JWT_SECRET"]) {
+    for (const variable of [
+      "PORT",
+      "DATABASE_URL",
+      "REDIS_URL",
+      "CACHE_TTL_SECONDS",
+      "LOG_LEVEL",
+      "GRAPHIQL_ENABLED",
+      "AUTH_JWT_SECRET",
+      "USAGE_RETENTION_INTERVAL_MINUTES",
+    ]) {
       expect(
         problems.filter((problem) => problem.startsWith(`${variable}:`)),
         variable,
       ).toHaveLength(1);
     }
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
   });
 
   test("the ConfigError message lists each problem on its own line", () => {

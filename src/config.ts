@@ -70,6 +70,7 @@ const envSchema = z.object({
   HEALTH_MONITOR_INTERVAL_SECONDS: integer(0, 86_400).default(0),
   HEALTH_RESULT_TTL_SECONDS: integer(1, 604_800).default(900),
   MAX_CONFIGS_PER_TENANT: integer(1, 100_000).default(500),
+  USAGE_RETENTION_INTERVAL_MINUTES: integer(0, 10_080).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GRAPHIQL_ENABLED: flag.optional(),
   INTROSPECTION_ENABLED: flag.optional(),
@@ -95,6 +96,8 @@ export interface AppConfig {
   database: { url?: string; directUrl?: string; pgbouncer: boolean; poolMax: number; requireRowLevelSecurity: boolean };
   /** SPEC.md §13: beyond it a create is BAD_USER_INPUT. */
   maxConfigsPerTenant: number;
+  /** SPEC.md §12: minutes between purges of expired raw usage (0: never on this instance). */
+  usageRetentionIntervalMinutes: number;
   /** `keyPrefix` lets several deployments share one Redis. */
   redis: { url?: string; keyPrefix: string };
   cacheTtlSeconds: number;
@@ -170,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requireRowLevelSecurity: production,
     },
     maxConfigsPerTenant: e.MAX_CONFIGS_PER_TENANT,
+    usageRetentionIntervalMinutes: e.USAGE_RETENTION_INTERVAL_MINUTES,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     auth: {

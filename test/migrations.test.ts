@@ -105,7 +105,20 @@ test("the same migrations apply on a fresh PGlite", async () => {
     "event_publication",
     "leases",
     "provider_configs",
+    "provider_usage_hours",
+    "provider_usage_keys",
+    "provider_usage_minutes",
+    "provider_usage_records",
   ]);
+  // Every tenant table is under row-level security, forced, with the tenant_isolation policy.
+  const tenantTables = await db.query<{ name: string; enabled: boolean; forced: boolean; policies: number }>(
+    `SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
+       (SELECT count(*)::int FROM pg_policies p WHERE p.tablename = c.relname AND p.policyname = 'tenant_isolation') AS policies
+     FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id'
+     WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace ORDER BY 1`,
+  );
+  expect(tenantTables.rows).toHaveLength(7);
+  for (const table of tenantTables.rows) expect(table, table.name).toMatchObject({ enabled: true, forced: true, policies: 1 });
   expect(await applyMigrations(pgliteSession(db), await readMigrations())).toEqual({ applied: [], alreadyApplied: result.applied.length });
   await db.close();
 });

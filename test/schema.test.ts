@@ -1,6 +1,6 @@
 // schema.graphql is emitted from the code, committed, and compatible with the public contract.
 import { readFileSync } from "node:fs";
-import { BreakingChangeType, buildSchema, findBreakingChanges, findDangerousChanges } from "graphql";
+import { BreakingChangeType, buildSchema, findBreakingChanges, findDangerousChanges, type GraphQLNamedType, printType } from "graphql";
 import { describe, expect, test } from "vitest";
 import { renderSchema } from "../src/graphql/print-schema.js";
 import { buildGraphQLSchema } from "../src/graphql/schema.js";
@@ -45,6 +45,12 @@ describe("schema.graphql", () => {
       expect(ours.getMutationType()?.getFields()[field], field).toBeDefined();
     for (const type of ["ImportMode", "PlannedAction", "PlannedChange", "ImportResult", "ConfigTemplate", "ConfigTemplateEntry"]) {
       expect(ours.getType(type), type).toBeDefined();
+    }
+    for (const field of ["providerUsage", "rateLimitStatus"]) expect(ours.getQueryType()?.getFields()[field], field).toBeDefined();
+    expect(ours.getMutationType()?.getFields().recordProviderUsage).toBeDefined();
+    // Built v2 types match the contract's field for field (findBreakingChanges does not report added fields).
+    for (const name of ["ProviderUsageInput", "UsageReceipt", "ProviderUsage", "RateLimitStatus", "UsageGranularity"]) {
+      expect(printType(ours.getType(name) as GraphQLNamedType), name).toBe(printType(contractV2.getType(name) as GraphQLNamedType));
     }
   });
 

@@ -41,6 +41,10 @@ export class Problems {
     return this.list.length === 0;
   }
 
+  get count(): number {
+    return this.list.length;
+  }
+
   throwIfAny(): void {
     const [first] = this.list;
     if (!first) return;
@@ -65,6 +69,8 @@ const codePoints = (value: string): number => {
   for (const _ of value) count++;
   return count;
 };
+
+export const isTenantId = (value: string): boolean => TENANT_ID.test(value);
 
 export function checkTenantId(problems: Problems, value: string, field = "tenantId"): void {
   if (!TENANT_ID.test(value)) {

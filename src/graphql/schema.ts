@@ -12,6 +12,7 @@ import { HistoryResolver } from "../modules/history/history.resolver.js";
 import { ProviderConfigResolver } from "../modules/provider-config/provider-config.resolver.js";
 import { ProviderConfigCatalogResolver } from "../modules/provider-config/provider-config-catalog.resolver.js";
 import { ProviderHealthResolver } from "../modules/provider-health/provider-health.resolver.js";
+import { UsageResolver } from "../modules/usage/usage.resolver.js";
 
 // biome-ignore lint/complexity/noBannedTypes: type-graphql identifies resolvers by their class.
 export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
@@ -25,6 +26,7 @@ export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
   CredentialAccessResolver,
   ConfigTransferResolver,
   ConfigTemplateResolver,
+  UsageResolver,
 ];
 
 /**

@@ -141,6 +141,12 @@ export class Metrics {
     registers: [this.registry],
   });
   private webSocketCount: () => number = () => 0;
+  private readonly usageRecords = new Counter({
+    name: "pcs_usage_records_total",
+    help: "Usage records received by recordProviderUsage, by provider type and outcome (accepted, or duplicate of an idempotency key).",
+    labelNames: ["provider_type", "outcome"] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: MetricsOptions = {}) {
     const max = options.maxLabelValues ?? 200;
@@ -244,6 +250,13 @@ export class Metrics {
 
   eventPublicationLag(seconds: number): void {
     this.publicationLag.set(seconds);
+  }
+
+  /** One recordProviderUsage call's records of one provider type. */
+  usageRecorded(providerType: string, accepted: number, duplicates: number): void {
+    const type = safe(providerType);
+    if (accepted > 0) this.usageRecords.inc({ provider_type: type, outcome: "accepted" }, accepted);
+    if (duplicates > 0) this.usageRecords.inc({ provider_type: type, outcome: "duplicate" }, duplicates);
   }
 
   providerHealth(providerType: string, providerName: string, status: string): void {

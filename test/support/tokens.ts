@@ -4,7 +4,7 @@ import { type CryptoKey, type JWTPayload, SignJWT } from "jose";
 /** AUTH_JWT_SECRET of the test apps that run with authentication (32+ characters). */
 export const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdefghijklmnop";
 
-export const ALL_SCOPES = "config:read config:write secrets:read audit:read";
+export const ALL_SCOPES = "config:read config:write secrets:read audit:read usage:write";
 
 export interface TokenOptions {
   /** Default: TEST_JWT_SECRET (HS256). */

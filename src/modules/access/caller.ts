@@ -8,6 +8,8 @@ export const Scope = {
   SECRETS_READ: "secrets:read",
   /** Read the credential access log (SPEC.md §11). */
   AUDIT_READ: "audit:read",
+  /** SPEC.md §12: recordProviderUsage, for every tenant a call names. */
+  USAGE_WRITE: "usage:write",
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];
 export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);
