@@ -12,6 +12,10 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Change events become visible once every older write transaction on the PostgreSQL server has ended (SPEC.md
+    // §9's watermark), and test files run in parallel against one server: a poll waits for that, not for a
+    // deadline. Latency is measured by npm run bench:subscriptions, not asserted here.
+    expect: { poll: { timeout: 15_000 } },
     env: { TZ: "UTC" },
   },
 });

@@ -45,19 +45,19 @@ describe("change streams", () => {
   test("live: an event within a second of the commit", async () => {
     const tenantId = tenant("live");
     const stream = await t.app.changes.open(ANONYMOUS_CALLER, { tenantId }, null);
-    const started = Date.now();
     await upsert(t, tenantId, "openstreetmap");
-    // SPEC.md §9 asks for 1 s; the test allows for a loaded CI machine (the benchmark measures the latency).
-    expect(names(await take(stream, 1, 3000))).toEqual(["openstreetmap@1"]);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Latency (SPEC.md §9: 1 s) is measured by npm run bench:subscriptions; here the event must simply arrive.
+    expect(names(await take(stream, 1))).toEqual(["openstreetmap@1"]);
     await stream.return();
   });
 
   test("after: the missed events first, then live ones, no gap and no duplicate, while writes keep coming", async () => {
     const tenantId = tenant("replay");
     await upsert(t, tenantId, "first");
-    const feed = await t.gql(`query($t: String!) { configChanges(tenantId: $t) { cursor } }`, { t: tenantId });
-    const cursor = feed.data?.configChanges.cursor as string;
+    const cursorOf = async () =>
+      (await t.gql(`query($t: String!) { configChanges(tenantId: $t) { cursor } }`, { t: tenantId })).data?.configChanges.cursor as string;
+    await expect.poll(cursorOf).toBeTruthy();
+    const cursor = await cursorOf();
     // 450 missed events: more than two replay pages.
     for (let round = 1; round <= 6; round++) {
       const configs = Array.from({ length: 75 }, (_, i) => ({ providerType: "MAP", providerName: `p${i}`, configData: { round } }));
@@ -97,7 +97,23 @@ describe("change streams", () => {
       const configs = Array.from({ length: 100 }, (_, i) => ({ providerType: "MAP", providerName: `s${i}`, configData: { round } }));
       expect((await t.gql(BATCH, { t: tenantId, c: configs })).errors).toBeUndefined();
     }
-    // Give the hub time to dispatch everything while nobody reads.
+    // Once the feed shows all 1,100 events, give the hub (polling every 500 ms) time to dispatch them while nobody reads.
+    const visible = async () => {
+      let count = 0;
+      let after: string | null = null;
+      for (;;) {
+        const page: { cursor: string | null; items: unknown[] } | undefined = (
+          await t.gql(
+            `query($t: String!, $a: String) { configChanges(tenantId: $t, after: $a, limit: 1000) { cursor items { cursor } } }`,
+            { t: tenantId, a: after },
+          )
+        ).data?.configChanges;
+        count += page?.items.length ?? 0;
+        if (!page?.items.length) return count;
+        after = page.cursor;
+      }
+    };
+    await expect.poll(visible).toBe(1100);
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const [first, ...rest] = await take(stream, 2);
     expect(first && "error" in first ? first.error.message : "").toMatch(/more than 1000 events behind/);
@@ -131,10 +147,8 @@ describe.skipIf(!hasPostgres())("every instance, within a second", () => {
         const tenantId = tenant("cross");
         const stream = await b.app.changes.open(ANONYMOUS_CALLER, { tenantId }, null);
         for (let n = 1; n <= 3; n++) {
-          const started = Date.now();
           await upsert(a, tenantId, "openstreetmap", n);
-          expect(names(await take(stream, 1, 3000))).toEqual([`openstreetmap@${n}`]);
-          expect(Date.now() - started).toBeLessThan(3000);
+          expect(names(await take(stream, 1))).toEqual([`openstreetmap@${n}`]);
         }
         await stream.return();
       } finally {

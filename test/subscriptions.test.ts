@@ -124,11 +124,9 @@ describe("providerConfigChanged over graphql-ws (no authentication)", () => {
   test("a live event soon after the mutation", async () => {
     const tenantId = tenant("ws-live");
     const subscription = await subscribed(t, client, { t: tenantId });
-    const started = Date.now();
     await upsert(t, tenantId, "openstreetmap", { configData: { zoom: 3 } });
     // SPEC.md §9 asks for 1 s; the test allows for a loaded CI machine (npm run bench:subscriptions measures it).
-    await expect.poll(() => subscription.names, { timeout: 3000, interval: 20 }).toEqual(["openstreetmap@1"]);
-    expect(Date.now() - started).toBeLessThan(3000);
+    await expect.poll(() => subscription.names, { interval: 20 }).toEqual(["openstreetmap@1"]);
     expect(subscription.events[0]?.change).toMatchObject({ providerType: "MAP", changeType: "CREATED", configData: { zoom: 3 } });
     expect(subscription.results[0]?.errors).toBeUndefined();
     subscription.unsubscribe();
@@ -139,8 +137,13 @@ describe("providerConfigChanged over graphql-ws (no authentication)", () => {
   test("after: the missed events first, then live ones, with no gap and no duplicate", async () => {
     const tenantId = tenant("ws-after");
     for (const name of ["first", "second", "third"]) await upsert(t, tenantId, name);
-    const page = await t.gql(`query($t: String!) { configChanges(tenantId: $t, limit: 1) { cursor } }`, { t: tenantId });
-    const subscription = new Subscription(client, { t: tenantId, a: page.data?.configChanges.cursor });
+    // The first event's cursor, once the feed shows it (it waits for older transactions on the server to end).
+    const firstCursor = () =>
+      t
+        .gql(`query($t: String!) { configChanges(tenantId: $t, limit: 1) { cursor } }`, { t: tenantId })
+        .then((page) => page.data?.configChanges.cursor);
+    await expect.poll(firstCursor).toBeTruthy();
+    const subscription = new Subscription(client, { t: tenantId, a: await firstCursor() });
     await expect.poll(() => subscription.names).toEqual(["second@1", "third@1"]);
     await upsert(t, tenantId, "fourth");
     await upsert(t, tenantId, "second", { enabled: false });
@@ -374,10 +377,8 @@ describe.skipIf(!hasPostgres())("every instance on one database", () => {
           const tenantId = tenant("ws-cross");
           const subscription = await subscribed(b, client, { t: tenantId });
           for (let n = 1; n <= 3; n++) {
-            const started = Date.now();
             await upsert(a, tenantId, "openstreetmap", { configData: { n } });
-            await expect.poll(() => subscription.names.length, { timeout: 3000, interval: 10 }).toBe(n);
-            expect(Date.now() - started).toBeLessThan(3000);
+            await expect.poll(() => subscription.names.length, { interval: 10 }).toBe(n);
           }
           expect(subscription.names).toEqual(["openstreetmap@1", "openstreetmap@2", "openstreetmap@3"]);
         } finally {
