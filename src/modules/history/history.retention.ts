@@ -94,10 +94,10 @@ export class HistoryRetention {
     if (this.timer || this.stopped) return;
     const schedule = (delayMs: number) => {
       this.timer = setTimeout(() => {
-        const leading = this.options.isLeader();
-        this.running = (leading ? this.runLogged() : Promise.resolve()).finally(() => {
+        const round = this.runIfLeader().catch(() => null);
+        this.running = round.then((run) => {
           this.running = undefined;
-          if (!this.stopped) schedule(leading ? this.options.intervalMinutes * MINUTE_MS : this.followerRecheckMs());
+          if (!this.stopped) schedule(run === undefined ? this.followerRecheckMs() : this.options.intervalMinutes * MINUTE_MS);
         });
       }, delayMs);
       this.timer.unref();
@@ -115,7 +115,8 @@ export class HistoryRetention {
     return Math.min(this.options.followerRecheckMs ?? MINUTE_MS, this.options.intervalMinutes * MINUTE_MS);
   }
 
-  private async runLogged(): Promise<void> {
-    await this.runOnce().catch(() => {});
+  /** A timer's round: a pass when this instance holds the background lease, else nothing (undefined). */
+  async runIfLeader(): Promise<HistoryRetentionRun | undefined> {
+    return this.options.isLeader() ? this.runOnce() : undefined;
   }
 }
