@@ -3,13 +3,14 @@
 // published; rollback to a purged version is NOT_FOUND and history cursors keep paging. Each file's app has a
 // database of its own (a PGlite clone, or a scratch PostgreSQL database): a pass purges every tenant's old rows, and
 // other files seed old snapshots of their own.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ALL_TENANTS } from "../src/domain/tenant-scope.js";
 import { Prisma } from "../src/generated/prisma/client.js";
 import type { Executor } from "../src/infra/database/sql-executor.js";
 import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
 import { purgeHistoryBatch } from "../src/modules/history/history.repository.js";
-import type { HistoryRetentionRun } from "../src/modules/history/history.retention.js";
+import { HistoryRetention, type HistoryRetentionRun } from "../src/modules/history/history.retention.js";
 import { hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { historyClient } from "./support/history.js";
 import { createScratchDatabase } from "./support/postgres.js";
@@ -22,6 +23,8 @@ const PUBLICATION = "nats-publication.PROVIDER_CONFIG_EVENTS";
 
 interface Started {
   t: TestApp;
+  /** The scratch database (PostgreSQL only). */
+  url?: string;
   close: () => Promise<void>;
 }
 
@@ -35,6 +38,7 @@ async function startPrivate(database: "postgresql" | "pglite", env: Record<strin
   const t = await startTestApp({ database: "postgresql", env: { ...base, DATABASE_URL: scratch.url } });
   return {
     t,
+    url: scratch.url,
     close: async () => {
       await t.stop();
       await scratch.drop();
@@ -50,6 +54,22 @@ async function age(t: TestApp, configId: string, versions: number[], days = 100)
     db.query(Prisma.sql`UPDATE config_versions SET changed_at = now() - make_interval(days => ${days}::int)
       WHERE config_id = ${configId}::uuid AND version = ANY(${versions}::int[])`),
   );
+}
+
+/**
+ * Waits until the change stream's watermark is past every snapshot written so far. Transaction ids are the
+ * cluster's: a transaction still running in another database (another test run) holds the watermark back too.
+ */
+async function settled(t: TestApp): Promise<void> {
+  const passed = async () => {
+    const [row] = await t.asAllTenants((db) =>
+      db.query<{ passed: boolean }>(
+        Prisma.sql`SELECT coalesce(pg_snapshot_xmin(pg_current_snapshot()) > max(txid), true) AS passed FROM config_versions`,
+      ),
+    );
+    return row?.passed === true;
+  };
+  await expect.poll(passed, { timeout: 15_000, interval: 100 }).toBe(true);
 }
 
 async function versionsOf(t: TestApp, configId: string): Promise<number[]> {
@@ -92,6 +112,7 @@ describe.each(databases)("history retention (%s)", (database) => {
     const cursor = before.data?.configHistory.nextCursor;
     expect(cursor).toEqual(expect.any(String));
 
+    await settled(t);
     const run = await t.app.historyRetention?.runOnce();
     expect(run).toMatchObject({ deleted: 5, truncated: false });
     expect(await versionsOf(t, x)).toEqual([4, 5]);
@@ -125,28 +146,59 @@ describe.each(databases)("history retention (%s)", (database) => {
     expect(await metric(t, 'pcs_history_retention_runs_total{outcome="ok"}')).toBe(2);
   });
 
-  test("in batches: a window of kept rows does not end the pass, and the batch limit does", async () => {
+  test("in batches: a window of kept rows does not end the pass; the batch limit does, and the next run goes on", async () => {
     const t = s.t;
     const tenantId = tenant();
     const ids: string[] = [];
     for (const name of ["openstreetmap", "esri_streets", "mapbox"]) ids.push(await client.configWithVersions(tenantId, 4, name));
-    for (const id of ids) await age(t, id, [1, 2, 3, 4]);
-    // Batches of 2 snapshots looked at: 12 old rows, 3 of them kept (each config's latest).
-    const purge = (after?: { changedAt: string; seq: bigint }) =>
-      asOwner(t, (db) => purgeHistoryBatch(db, { before: new Date(Date.now() - 30 * 86_400_000), batchSize: 2, after }));
-    let total = 0;
-    let batches = 0;
-    let after: { changedAt: string; seq: bigint } | undefined;
-    for (;;) {
-      const batch = await purge(after);
-      batches++;
-      total += batch.deleted;
-      after = batch.last;
-      if (batch.scanned < 2 || !after) break;
-    }
-    expect(total).toBe(9);
-    expect(batches).toBe(7); // 6 full windows of 2, then an empty one
+    // Older than anything the other tests leave, so these 12 rows are the first windows: 2 rows looked at per batch.
+    for (const id of ids) await age(t, id, [1, 2, 3, 4], 200);
+    const job = new HistoryRetention({
+      unitOfWork: new UnitOfWork(t.app.database.adapter),
+      logger: t.app.logger,
+      days: 30,
+      intervalMinutes: 60,
+      isLeader: () => true,
+      batchSize: 2,
+      maxBatches: 3,
+    });
+    await settled(t);
+    // Windows [A1 A2] [A3 A4] [B1 B2]: A4 is A's latest and stays.
+    expect(await job.runOnce()).toMatchObject({ deleted: 5, batches: 3, truncated: true });
+    expect(await versionsOf(t, ids[0] as string)).toEqual([4]);
+    expect(await versionsOf(t, ids[1] as string)).toEqual([3, 4]);
+    // Windows [A4 B3] [B4 C1] [C2 C3]; then nothing more of these.
+    expect(await job.runOnce()).toMatchObject({ deleted: 4, batches: 3 });
+    expect(await job.runOnce()).toMatchObject({ deleted: 0 });
     for (const id of ids) expect(await versionsOf(t, id)).toEqual([4]);
+  });
+
+  test.skipIf(database !== "postgresql")("keeps what a transaction still running could precede (the watermark)", async () => {
+    const t = s.t;
+    // A transaction that holds an id and stays open: the change stream's watermark stays at it.
+    const open = new pg.Client({ connectionString: s.url });
+    await open.connect();
+    try {
+      await open.query("BEGIN");
+      await open.query("SELECT pg_current_xact_id()");
+      const id = await client.configWithVersions(tenant(), 3, "openstreetmap");
+      await age(t, id, [1, 2, 3]);
+      expect(await t.app.historyRetention?.runOnce()).toMatchObject({ deleted: 0 });
+      expect(await versionsOf(t, id)).toEqual([1, 2, 3]);
+      await open.query("COMMIT");
+      // Transaction ids are the cluster's: another database's transaction still running holds the watermark too.
+      await expect
+        .poll(
+          async () => {
+            await t.app.historyRetention?.runOnce();
+            return versionsOf(t, id);
+          },
+          { timeout: 15_000, interval: 200 },
+        )
+        .toEqual([3]);
+    } finally {
+      await open.end();
+    }
   });
 
   test("a publication without a stored position keeps everything", async () => {
@@ -190,6 +242,7 @@ describe.each(databases)("history retention with NATS configured (%s)", (databas
       );
     };
 
+    await settled(t);
     await publishedUpTo(2);
     expect(await t.app.historyRetention?.runOnce()).toMatchObject({ deleted: 2 });
     expect(await versionsOf(t, id)).toEqual([3, 4, 5]);
@@ -209,6 +262,7 @@ describe.skipIf(!hasPostgres())("two instances (PostgreSQL)", () => {
     try {
       const id = await historyClient(() => a).configWithVersions(tenant(), 3, "openstreetmap");
       await age(a, id, [1, 2, 3]);
+      await settled(a);
       // Until one of them holds the lease, neither round runs; from then on exactly one does.
       let rounds: Array<HistoryRetentionRun | undefined> = [];
       await expect
