@@ -53,8 +53,18 @@ export class HistoryRetention {
 
   /** One pass, logged and counted like a timer's run; a failure is counted, logged and thrown. */
   async runOnce(): Promise<HistoryRetentionRun> {
+    return this.run(() => true);
+  }
+
+  /** A timer's round: a pass when this instance holds the background lease, else nothing (undefined). */
+  async runIfLeader(): Promise<HistoryRetentionRun | undefined> {
+    // A leader that loses the lease mid-run stops after the batch in flight.
+    return this.options.isLeader() ? this.run(this.options.isLeader) : undefined;
+  }
+
+  private async run(goOn: () => boolean): Promise<HistoryRetentionRun> {
     try {
-      const run = await this.purge();
+      const run = await this.purge(goOn);
       this.options.onRun?.("ok", run.deleted);
       this.options.logger.info({ historyRetention: { ...run, days: this.options.days } }, "history retention run");
       return run;
@@ -66,7 +76,7 @@ export class HistoryRetention {
   }
 
   /** Batch after batch until the window runs out of old snapshots, or the batch limit. */
-  private async purge(): Promise<HistoryRetentionRun> {
+  private async purge(goOn: () => boolean): Promise<HistoryRetentionRun> {
     const { unitOfWork, publication } = this.options;
     const batchSize = this.options.batchSize ?? 1000;
     const maxBatches = this.options.maxBatches ?? 100;
@@ -79,7 +89,7 @@ export class HistoryRetention {
         run.truncated = true;
         break;
       }
-      if (this.stopped && run.batches > 0) break;
+      if (run.batches > 0 && (this.stopped || !goOn())) break;
       const batch = await unitOfWork.write(ALL_TENANTS, (db) => purgeHistoryBatch(db, { before, publication, batchSize, after }));
       run.batches++;
       run.deleted += batch.deleted;
@@ -113,10 +123,5 @@ export class HistoryRetention {
 
   private followerRecheckMs(): number {
     return Math.min(this.options.followerRecheckMs ?? MINUTE_MS, this.options.intervalMinutes * MINUTE_MS);
-  }
-
-  /** A timer's round: a pass when this instance holds the background lease, else nothing (undefined). */
-  async runIfLeader(): Promise<HistoryRetentionRun | undefined> {
-    return this.options.isLeader() ? this.runOnce() : undefined;
   }
 }
