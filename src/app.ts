@@ -75,6 +75,7 @@ import { ConfigDiffService } from "./modules/history/config-diff.service.js";
 import { createRecentVersionsLoader, createSnapshotLoader, createStateAtLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
+import { HistoryRetention } from "./modules/history/history.retention.js";
 import { HistoryService } from "./modules/history/history.service.js";
 import { RollbackService } from "./modules/history/rollback.service.js";
 import { enabledProvidersSource } from "./modules/provider-config/provider-config.enabled-source.js";
@@ -128,6 +129,8 @@ export interface App {
   readonly changes: ChangeSubscriptionService;
   /** The NATS publication (SPEC.md §9), when NATS_URL is set. */
   readonly eventPublisher?: EventPublisher;
+  /** History retention (SPEC.md §11), when HISTORY_RETENTION_DAYS is set; runOnce() runs a pass now. */
+  readonly historyRetention?: HistoryRetention;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -232,11 +235,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
 
   const leaseStore = new LeaseStore(unitOfWork);
+  const publicationName = (nats: NonNullable<AppConfig["nats"]>) => `nats-publication.${nats.stream}`;
   const eventPublisher = config.nats ? createEventPublisher(config.nats) : undefined;
 
   /** One publication (position row and lease) per stream: a new NATS_STREAM starts afresh (NATS_PUBLISH_FROM). */
   function createEventPublisher(nats: NonNullable<AppConfig["nats"]>): EventPublisher {
-    const name = `nats-publication.${nats.stream}`;
+    const name = publicationName(nats);
     metrics.leader(name, false);
     const lease = new LeaderLease({
       name,
@@ -291,7 +295,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     ttlMs: config.leaderLease.ttlSeconds * 1000,
     onChange: (leading) => metrics.leader(BACKGROUND_LEASE, leading),
   });
-  const runsBackgroundWork = config.providerCheck.monitorIntervalSeconds > 0;
+  const runsBackgroundWork = config.providerCheck.monitorIntervalSeconds > 0 || config.historyRetention !== undefined;
   if (runsBackgroundWork) metrics.leader(BACKGROUND_LEASE, false);
   const healthMonitor = new ProviderHealthMonitor({
     isLeader: () => backgroundLease.leading,
@@ -300,6 +304,19 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     rechecker: healthService,
     logger,
   });
+
+  // History retention (SPEC.md §11) on the background lease's holder; unpublished NATS events stay.
+  const historyRetention = config.historyRetention
+    ? new HistoryRetention({
+        unitOfWork,
+        logger,
+        days: config.historyRetention.days,
+        intervalMinutes: config.historyRetention.intervalMinutes,
+        isLeader: () => backgroundLease.leading,
+        publication: config.nats ? publicationName(config.nats) : undefined,
+        onRun: (outcome, purged) => metrics.historyRetentionRun(outcome, purged),
+      })
+    : undefined;
 
   // Usage (SPEC.md §12): the current minute's counts in Redis when there is one; the database is the truth.
   const usageRepository = new UsageRepository();
@@ -447,6 +464,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     metrics,
     changes: changeSubscriptions,
     eventPublisher,
+    historyRetention,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -456,6 +474,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           healthMonitor.start();
           eventPublisher?.start();
           usageRetention.start();
+          historyRetention?.start();
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`);
@@ -469,6 +488,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await subscriptionServer.stop();
       await apollo.stop();
       await healthMonitor.stop();
+      await historyRetention?.stop();
       await backgroundLease.stop();
       await usageRetention.stop();
       await changeHub.stop();

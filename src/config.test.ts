@@ -27,6 +27,7 @@ describe("loadConfig", () => {
       database: { url: undefined, directUrl: undefined, pgbouncer: false, poolMax: 20, requireRowLevelSecurity: false },
       maxConfigsPerTenant: 500,
       usageRetentionIntervalMinutes: 60,
+      historyRetention: undefined,
       redis: { url: undefined, keyPrefix: "pcs:" },
       cacheTtlSeconds: 300,
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, requireExp: false },
@@ -54,9 +55,12 @@ describe("loadConfig", () => {
       LOG_LEVEL: "warn",
       GRAPHIQL_ENABLED: "no",
       USAGE_RETENTION_INTERVAL_MINUTES: "0",
+      HISTORY_RETENTION_DAYS: "90",
+      HISTORY_RETENTION_INTERVAL_MINUTES: "15",
     });
     expect(config).toMatchObject({
       usageRetentionIntervalMinutes: 0,
+      historyRetention: { days: 90, intervalMinutes: 15 },
       port: 9000,
       host: "127.0.0.1",
       database: { url: "postgresql://u@db:5432/pcs" },
@@ -98,6 +102,20 @@ describe("loadConfig", () => {
       ).toHaveLength(1);
     }
     expect(problems).toHaveLength(8);
+  });
+
+  test("HISTORY_RETENTION_DAYS: 1..36500, the interval defaults to 60 and needs the days", () => {
+    expect(loadConfig({ HISTORY_RETENTION_DAYS: "1" }).historyRetention).toEqual({ days: 1, intervalMinutes: 60 });
+    expect(loadConfig({ HISTORY_RETENTION_DAYS: "36500" }).historyRetention).toEqual({ days: 36_500, intervalMinutes: 60 });
+    for (const days of ["0", "36501", "-1", "ten"]) {
+      expect(problemsOf({ HISTORY_RETENTION_DAYS: days }), days).toEqual([expect.stringMatching(/^HISTORY_RETENTION_DAYS:/)]);
+    }
+    expect(problemsOf({ HISTORY_RETENTION_DAYS: "30", HISTORY_RETENTION_INTERVAL_MINUTES: "0" })).toEqual([
+      expect.stringMatching(/^HISTORY_RETENTION_INTERVAL_MINUTES:/),
+    ]);
+    expect(problemsOf({ HISTORY_RETENTION_INTERVAL_MINUTES: "30" })).toEqual([
+      "HISTORY_RETENTION_INTERVAL_MINUTES: has no effect without HISTORY_RETENTION_DAYS",
+    ]);
   });
 
   test("the ConfigError message lists each problem on its own line", () => {

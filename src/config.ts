@@ -71,6 +71,8 @@ const envSchema = z.object({
   HEALTH_RESULT_TTL_SECONDS: integer(1, 604_800).default(900),
   MAX_CONFIGS_PER_TENANT: integer(1, 100_000).default(500),
   USAGE_RETENTION_INTERVAL_MINUTES: integer(0, 10_080).default(60),
+  HISTORY_RETENTION_DAYS: integer(1, 36_500).optional(),
+  HISTORY_RETENTION_INTERVAL_MINUTES: integer(1, 10_080).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GRAPHIQL_ENABLED: flag.optional(),
   INTROSPECTION_ENABLED: flag.optional(),
@@ -98,6 +100,8 @@ export interface AppConfig {
   maxConfigsPerTenant: number;
   /** SPEC.md §12: minutes between purges of expired raw usage (0: never on this instance). */
   usageRetentionIntervalMinutes: number;
+  /** SPEC.md §11: snapshots older than `days` are purged (latest per config and unpublished events kept); absent: keep all. */
+  historyRetention?: { days: number; intervalMinutes: number };
   /** `keyPrefix` lets several deployments share one Redis. */
   redis: { url?: string; keyPrefix: string };
   cacheTtlSeconds: number;
@@ -152,6 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (present.NATS_TOKEN && present.NATS_CREDS) {
     problems.push("NATS_TOKEN and NATS_CREDS: set one of them, not both");
   }
+  if (present.HISTORY_RETENTION_INTERVAL_MINUTES && !present.HISTORY_RETENTION_DAYS) {
+    problems.push("HISTORY_RETENTION_INTERVAL_MINUTES: has no effect without HISTORY_RETENTION_DAYS");
+  }
   if (jwtSecret && jwtSecret.length < 32) {
     problems.push("AUTH_JWT_SECRET: must be at least 32 characters");
   }
@@ -174,6 +181,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     maxConfigsPerTenant: e.MAX_CONFIGS_PER_TENANT,
     usageRetentionIntervalMinutes: e.USAGE_RETENTION_INTERVAL_MINUTES,
+    historyRetention:
+      e.HISTORY_RETENTION_DAYS === undefined
+        ? undefined
+        : { days: e.HISTORY_RETENTION_DAYS, intervalMinutes: e.HISTORY_RETENTION_INTERVAL_MINUTES },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     auth: {

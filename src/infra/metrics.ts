@@ -141,6 +141,17 @@ export class Metrics {
     registers: [this.registry],
   });
   private webSocketCount: () => number = () => 0;
+  private readonly historyRetentionRuns = new Counter({
+    name: "pcs_history_retention_runs_total",
+    help: "History retention runs on the leader, by outcome (ok or failed).",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly historySnapshotsPurged = new Counter({
+    name: "pcs_history_snapshots_purged_total",
+    help: "config_versions snapshots deleted by history retention (HISTORY_RETENTION_DAYS).",
+    registers: [this.registry],
+  });
   private readonly usageRecords = new Counter({
     name: "pcs_usage_records_total",
     help: "Usage records received by recordProviderUsage, by provider type and outcome (accepted, or duplicate of an idempotency key).",
@@ -250,6 +261,12 @@ export class Metrics {
 
   eventPublicationLag(seconds: number): void {
     this.publicationLag.set(seconds);
+  }
+
+  /** One history retention run: its outcome and how many snapshots it deleted. */
+  historyRetentionRun(outcome: "ok" | "failed", purged: number): void {
+    this.historyRetentionRuns.inc({ outcome });
+    if (purged > 0) this.historySnapshotsPurged.inc(purged);
   }
 
   /** One recordProviderUsage call's records of one provider type. */

@@ -130,3 +130,65 @@ export class HistoryRepository {
       ) AS ranked WHERE rank <= ${limit}::int ORDER BY config_id, version DESC`);
   }
 }
+
+/** Where a retention run has got to: the last snapshot (changed_at as PostgreSQL text, seq) it looked at. */
+export interface RetentionCursor {
+  changedAt: string;
+  seq: bigint;
+}
+
+export interface RetentionBatch {
+  /** Snapshots looked at (the window); fewer than the batch size: nothing older than the cutoff is left. */
+  scanned: number;
+  deleted: number;
+  /** The last snapshot of the window; the next batch starts after it. */
+  last: RetentionCursor | undefined;
+}
+
+export interface RetentionRule {
+  /** Snapshots with changed_at before this may go. */
+  before: Date;
+  /** The event publication (event_publication.name) whose position a purged row must be at or below; none: ignored. */
+  publication?: string;
+  batchSize: number;
+  after?: RetentionCursor;
+}
+
+/**
+ * History retention (SPEC.md §11; ALL_TENANTS scope): one bounded batch. Takes the next `batchSize` snapshots older
+ * than the cutoff in (changed_at, seq) order (the changed_at index), after `after`, and deletes those of them that
+ * may go: not the latest snapshot of their config (a higher version exists, DELETED entries included), below the
+ * change stream's watermark (every live reader has had the chance to see them), and, with a publication, at or
+ * below its stored position (acknowledged by NATS; no position yet: nothing goes). The window moves on past the
+ * rows it keeps, so a batch's work is bounded however many old rows must stay.
+ */
+export async function purgeHistoryBatch(db: Executor, rule: RetentionRule): Promise<RetentionBatch> {
+  const after = rule.after
+    ? Prisma.sql`AND (changed_at, seq) > (${rule.after.changedAt}::timestamptz, ${rule.after.seq}::bigint)`
+    : Prisma.empty;
+  const published = rule.publication
+    ? Prisma.sql`AND (win.txid, win.seq) <= (SELECT p.txid, p.seq FROM event_publication p WHERE p.name = ${rule.publication})`
+    : Prisma.empty;
+  const [row] = await db.query<{ scanned: number; deleted: number; last_at: string | null; last_seq: bigint | null }>(Prisma.sql`
+    WITH win AS (
+      SELECT seq, config_id, version, txid, changed_at FROM config_versions
+      WHERE changed_at < ${rule.before.toISOString()}::timestamptz ${after}
+      ORDER BY changed_at, seq LIMIT ${rule.batchSize}::int
+    ), gone AS (
+      DELETE FROM config_versions v USING win
+      WHERE v.seq = win.seq
+        AND win.txid < pg_snapshot_xmin(pg_current_snapshot())
+        ${published}
+        AND EXISTS (SELECT 1 FROM config_versions l WHERE l.config_id = win.config_id AND l.version > win.version)
+      RETURNING v.seq
+    ), last AS (
+      SELECT changed_at, seq FROM win ORDER BY changed_at DESC, seq DESC LIMIT 1
+    )
+    SELECT (SELECT count(*) FROM win)::int AS scanned, (SELECT count(*) FROM gone)::int AS deleted,
+      (SELECT changed_at::text FROM last) AS last_at, (SELECT seq FROM last) AS last_seq`);
+  return {
+    scanned: Number(row?.scanned ?? 0),
+    deleted: Number(row?.deleted ?? 0),
+    last: row?.last_at && row.last_seq !== null ? { changedAt: row.last_at, seq: BigInt(row.last_seq) } : undefined,
+  };
+}

@@ -59,9 +59,12 @@ export class RollbackService {
     return toRecord(config);
   }
 
-  /** Names what is missing: the config itself (it has no version 1, which every config has) or only that version. */
+  /**
+   * Names what is missing: the config itself (no snapshot at all) or only that version (never written, or purged by
+   * history retention, which may remove version 1 too but always keeps a config's latest snapshot).
+   */
   private async notFound(db: Executor, caller: Caller, configId: string, version: number): Promise<AppError> {
-    const exists = version !== 1 && (await this.deps.history.findVersion(db, configId, 1, tenantScope(caller))) !== null;
+    const exists = await this.deps.history.hasHistory(db, configId, tenantScope(caller));
     return exists
       ? new AppError(ErrorCode.NOT_FOUND, `Config '${configId}' has no version ${version}.`, "version")
       : new AppError(ErrorCode.NOT_FOUND, `No provider config with configId '${configId}'.`, "configId");
