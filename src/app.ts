@@ -50,6 +50,7 @@ import type { Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
+import { ConfigSchemaValidator } from "./modules/catalog/config-schema.validator.js";
 import { ALL_TENANTS_SUBJECT } from "./modules/change-events/change-event.message.js";
 import { ChangeEventRepository } from "./modules/change-events/change-event.repository.js";
 import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver.js";
@@ -170,6 +171,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 
   const redis = config.redis.url ? createRedisClient(config.redis.url, logger) : undefined;
   const catalog = loadCatalog();
+  // Compiled once: every write that carries configData is checked against its provider's schema (SPEC.md §10.3).
+  const configSchemas = new ConfigSchemaValidator(catalog.list());
   const unitOfWork = new UnitOfWork(database.adapter, options.onQuery, database.transactionRole);
   const configRepository = new ProviderConfigRepository();
   const historyRepository = new HistoryRepository();
@@ -207,6 +210,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     repository: configRepository,
     sealer,
     requiresApiKey: (type, name) => catalog.requiresApiKey(type, name),
+    configSchemas,
     listener,
     limit,
   });
@@ -219,9 +223,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     sealer,
     audit: secretExportAudit(unitOfWork, credentialAccess, credentialAccessRepository),
   });
-  const configImport = new ConfigImportService(configService);
+  const configImport = new ConfigImportService(configService, configSchemas);
   // Derived once from the catalog: the templates follow the catalog's facts and the selection/recommendation rules.
-  const configTemplates = new ConfigTemplateService(deriveTemplates(catalog), configService);
+  const configTemplates = new ConfigTemplateService(deriveTemplates(catalog), configService, configSchemas);
   const historyService = new HistoryService(unitOfWork, historyRepository);
   const diffService = new ConfigDiffService(unitOfWork, historyRepository, sealer);
   const credentialAccessService = new CredentialAccessService(unitOfWork, credentialAccessRepository);

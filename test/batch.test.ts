@@ -206,7 +206,7 @@ describe("upsert rules inside a batch", () => {
       providerType: "SMS",
       providerName: "vonage",
       priority: "SECONDARY",
-      configData: { from: "ACME" },
+      configData: { senderId: "ACME" },
       apiKey: "vonage-key-123456",
       apiSecret: "vonage-secret",
     });
@@ -215,7 +215,7 @@ describe("upsert rules inside a batch", () => {
       id: created.id,
       priority: "SECONDARY",
       enabled: true,
-      configData: { from: "ACME" },
+      configData: { senderId: "ACME" },
       hasApiKey: true,
       hasApiSecret: false,
       apiKeyHint: "****3456",

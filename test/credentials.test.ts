@@ -54,7 +54,8 @@ function expectNoPlaintext(what: unknown, ...plaintexts: string[]): void {
 async function createWithCredentials(tenantId: string, providerName = "stripe") {
   const apiKey = secret("sk_live");
   const apiSecret = secret("whsec");
-  const input = { tenantId, providerType: "PAYMENT", providerName, apiKey, apiSecret, configData: { currency: "YER" } };
+  // SAR: a currency both stripe and paypal take (their configData schemas hold them to the catalog's lists).
+  const input = { tenantId, providerType: "PAYMENT", providerName, apiKey, apiSecret, configData: { currency: "SAR" } };
   const response = await t.gql(UPSERT, { input });
   expect(response.errors).toBeUndefined();
   return { id: response.data?.upsertProviderConfig.id as string, apiKey, apiSecret, input, response };

@@ -20,7 +20,7 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
       const input = { tenantId, providerType: "WEATHER", providerName: "open_meteo", enabled: false };
       const created = await t.gql(UPSERT, { input });
       ids.push(created.data?.upsertProviderConfig.id);
-      await t.gql(UPSERT, { input: { ...input, configData: { units: `u${i}` } } });
+      await t.gql(UPSERT, { input: { ...input, configData: { language: `l${i}` } } });
     }
   });
   afterAll(() => t?.stop());
@@ -37,7 +37,7 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     const statements = await historyStatementsOf(async () => {
       const response = await t.gql(`query { ${fields.join("\n")} }`);
       expect(response.errors).toBeUndefined();
-      expect(response.data?.d7.changes).toEqual([{ field: "configData.units", after: "u7" }]);
+      expect(response.data?.d7.changes).toEqual([{ field: "configData.language", after: "l7" }]);
     });
     expect(statements).toHaveLength(1);
   });

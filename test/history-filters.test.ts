@@ -42,7 +42,7 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     twilio = (await bob.upsert(sms)).id;
     await alice.upsert({ ...map, enabled: false });
     await bob.upsert({ ...map, enabled: true });
-    await alice.upsert({ ...sms, configData: { from: "ACME" } });
+    await alice.upsert({ ...sms, configData: { senderId: "ACME" } });
     await bob.must(DELETE, { id: osm });
     for (const [version, day] of [1, 2, 3, 4, 5].entries()) await setChangedAt(t, osm, version + 1, at(day));
     await setChangedAt(t, twilio, 1, at(2, 1));

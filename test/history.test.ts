@@ -74,7 +74,7 @@ describe("configHistory", () => {
     await upsert({ tenantId, providerType: "MAP", providerName: "openstreetmap" });
     await upsert({ tenantId, providerType: "SMS", providerName: "twilio", enabled: false });
     await upsert({ tenantId, providerType: "MAP", providerName: "openstreetmap", priority: "SECONDARY" });
-    await upsert({ tenantId, providerType: "SMS", providerName: "twilio", configData: { from: "x" } });
+    await upsert({ tenantId, providerType: "SMS", providerName: "twilio", configData: { senderId: "x" } });
     expect((await items({ tenantId })).map((item) => `${item.providerName}@${item.version}`)).toEqual([
       "twilio@2",
       "openstreetmap@2",

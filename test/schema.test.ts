@@ -1,6 +1,14 @@
 // schema.graphql is emitted from the code, committed, and compatible with the public contract.
 import { readFileSync } from "node:fs";
-import { BreakingChangeType, buildSchema, findBreakingChanges, findDangerousChanges, type GraphQLNamedType, printType } from "graphql";
+import {
+  BreakingChangeType,
+  buildSchema,
+  findBreakingChanges,
+  findDangerousChanges,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  printType,
+} from "graphql";
 import { describe, expect, test } from "vitest";
 import { renderSchema } from "../src/graphql/print-schema.js";
 import { buildGraphQLSchema } from "../src/graphql/schema.js";
@@ -48,6 +56,10 @@ describe("schema.graphql", () => {
     }
     for (const field of ["providerUsage", "rateLimitStatus"]) expect(ours.getQueryType()?.getFields()[field], field).toBeDefined();
     expect(ours.getMutationType()?.getFields().recordProviderUsage).toBeDefined();
+    // ProviderInfo.configSchema (SPEC.md 10.3): the field contract-v2 adds to a v1 type, of the same type.
+    const providerInfo = (schema: typeof ours) => (schema.getType("ProviderInfo") as GraphQLObjectType).getFields();
+    expect(String(providerInfo(ours).configSchema?.type)).toBe(String(providerInfo(contractV2).configSchema?.type));
+    expect(Object.keys(providerInfo(ours))).toEqual(Object.keys(providerInfo(contractV2)));
     // Built v2 types match the contract's field for field (findBreakingChanges does not report added fields).
     for (const name of ["ProviderUsageInput", "UsageReceipt", "ProviderUsage", "RateLimitStatus", "UsageGranularity"]) {
       expect(printType(ours.getType(name) as GraphQLNamedType), name).toBe(printType(contractV2.getType(name) as GraphQLNamedType));

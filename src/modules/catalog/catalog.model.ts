@@ -13,6 +13,8 @@ export interface ProviderInfo {
   readonly baseUrl: string | null;
   /** Costs, countries (`supportedCountries`, `"*"` = every country), capabilities: see catalog.facts.ts. */
   readonly details: JsonObject;
+  /** JSON Schema (draft 2020-12) of its configData, built from its type's base schema and these details (config-schema.ts). */
+  readonly configSchema: JsonObject;
 }
 
 /** The part of a tenant's stored config that a failover chain needs. */

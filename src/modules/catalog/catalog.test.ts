@@ -70,6 +70,21 @@ describe("parseCatalog", () => {
   it.each([
     ["a missing cost", withMap([{ ...osm, details: { supportsOffline: true } }]), "costPer1kRequests"],
     ["a map without supportsOffline", withMap([{ ...osm, details: { costPer1kRequests: 0 } }]), "supportsOffline"],
+    [
+      "a map with a fractional maxZoom (its configData schema's bound)",
+      withMap([{ ...osm, details: { ...osm?.details, maxZoom: 1.5 } }]),
+      "maxZoom",
+    ],
+    [
+      "currencies that are not three-letter codes",
+      {
+        catalog: {
+          ...data.catalog,
+          PAYMENT: [{ ...data.catalog.PAYMENT[0], details: { ...data.catalog.PAYMENT[0]?.details, supportedCurrencies: ["usd"] } }],
+        },
+      },
+      "supportedCurrencies",
+    ],
     ["a duplicate id", withMap([osm, osm]), "duplicate ids"],
     ["an empty type", withMap([]), "no providers"],
     ["a bad priority", withMap([{ ...osm, defaultPriority: "FIRST" }]), "defaultPriority"],

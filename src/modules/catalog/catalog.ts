@@ -5,6 +5,7 @@ import { PROVIDER_TYPES, ProviderPriority, ProviderType } from "../../domain/pro
 import { COST_FIELD, COUNTRY_BOUND_TYPES } from "./catalog.facts.js";
 import data from "./catalog.json" with { type: "json" };
 import type { ProviderInfo } from "./catalog.model.js";
+import { buildConfigSchema } from "./config-schema.js";
 
 const entrySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,99}$/, "must be a valid providerName"),
@@ -27,6 +28,17 @@ function checkFacts(type: ProviderType, entry: CatalogEntry, addIssue: (message:
   if (type === ProviderType.MAP && typeof entry.details.supportsOffline !== "boolean") {
     addIssue(`${entry.id}: details.supportsOffline must be a boolean`);
   }
+  // The configData schema takes its bounds from these (config-schema.ts).
+  const { maxZoom, supportedCurrencies } = entry.details;
+  if (type === ProviderType.MAP && !(typeof maxZoom === "number" && Number.isInteger(maxZoom) && maxZoom >= 0)) {
+    addIssue(`${entry.id}: details.maxZoom must be a whole number, 0 or more`);
+  }
+  if (
+    supportedCurrencies !== undefined &&
+    !(Array.isArray(supportedCurrencies) && supportedCurrencies.every((c) => typeof c === "string" && /^[A-Z]{3}$/.test(c)))
+  ) {
+    addIssue(`${entry.id}: details.supportedCurrencies must be a list of three-letter currency codes`);
+  }
 }
 
 const catalogSchema = z.object({ catalog: z.partialRecord(z.enum(ProviderType), z.array(entrySchema)) }).superRefine(({ catalog }, ctx) => {
@@ -43,7 +55,11 @@ const catalogSchema = z.object({ catalog: z.partialRecord(z.enum(ProviderType), 
 export function parseCatalog(raw: unknown): ProviderInfo[] {
   const result = catalogSchema.safeParse(raw);
   if (!result.success) throw new Error(`Invalid provider catalog:\n${z.prettifyError(result.error)}`);
-  return PROVIDER_TYPES.flatMap((type) => (result.data.catalog[type] ?? []).map((entry) => deepFreeze({ ...entry, providerType: type })));
+  return PROVIDER_TYPES.flatMap((type) =>
+    (result.data.catalog[type] ?? []).map((entry) =>
+      deepFreeze({ ...entry, providerType: type, configSchema: buildConfigSchema(type, entry) }),
+    ),
+  );
 }
 
 export function loadCatalog(): Catalog {

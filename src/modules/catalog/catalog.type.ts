@@ -32,6 +32,12 @@ export class ProviderInfoType {
 
   @Field(() => JSONObjectScalar, { description: "Every other catalog attribute (costs, countries, zoom, indices ...) as in SPEC.md." })
   details!: JsonObject;
+
+  @Field(() => JSONObjectScalar, {
+    description:
+      'v2: JSON Schema (draft 2020-12) that configData of this provider must satisfy (SPEC.md 10.3); "x-secret": true marks a secret field.',
+  })
+  configSchema!: JsonObject;
 }
 
 @ObjectType("FailoverEntry")

@@ -10,7 +10,7 @@ import {
   type ProviderType,
 } from "../../domain/provider.js";
 import type { Problems } from "../../domain/validation.js";
-import { checkPatch, type PatchInput } from "../provider-config/provider-config.input-rules.js";
+import { type ConfigDataSchemas, checkPatch, type PatchInput } from "../provider-config/provider-config.input-rules.js";
 import { keyOf, type TenantEntry } from "../provider-config/provider-config.tenant-plan.js";
 
 export const CONFIG_DOCUMENT_FORMAT = "provider-config/v1";
@@ -45,7 +45,7 @@ const isObject = (value: unknown): value is JsonObject => typeof value === "obje
  * The document's configs as entries for `tenantId`, each naming its place in the document (the document's own tenantId is ignored: a document moves
  * between tenants). Problems go to `problems`; the result is meaningful only when there are none.
  */
-export function readConfigDocument(problems: Problems, tenantId: string, document: JsonObject): TenantEntry[] {
+export function readConfigDocument(problems: Problems, tenantId: string, document: JsonObject, schemas: ConfigDataSchemas): TenantEntry[] {
   if (document.format !== CONFIG_DOCUMENT_FORMAT) {
     problems.add("format", `must be "${CONFIG_DOCUMENT_FORMAT}"`);
   }
@@ -70,7 +70,7 @@ export function readConfigDocument(problems: Problems, tenantId: string, documen
       else seen.set(key, index);
     }
     const fieldPrefix = `configs[${index}].`;
-    return [{ patch: checkPatch(problems, tenantId, input, fieldPrefix), fieldPrefix }];
+    return [{ patch: checkPatch(problems, tenantId, input, fieldPrefix, schemas), fieldPrefix }];
   });
 }
 

@@ -3,6 +3,7 @@
 import type { JsonObject } from "../../domain/provider.js";
 import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
 import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
+import type { ConfigDataSchemas } from "../provider-config/provider-config.input-rules.js";
 import type { ProviderConfigService, TenantApplyResult } from "../provider-config/provider-config.service.js";
 import { readConfigDocument } from "./config-document.js";
 import { ImportMode } from "./import-mode.js";
@@ -18,7 +19,10 @@ export interface ImportRequest {
 }
 
 export class ConfigImportService {
-  constructor(private readonly configs: ProviderConfigService) {}
+  constructor(
+    private readonly configs: ProviderConfigService,
+    private readonly schemas: ConfigDataSchemas,
+  ) {}
 
   async import(caller: Caller, request: ImportRequest): Promise<TenantApplyResult> {
     // Access first: a caller who may not write the tenant learns nothing about the document.
@@ -26,7 +30,7 @@ export class ConfigImportService {
     validate((problems) => checkTenantId(problems, request.tenantId));
     const problems = new Problems();
     checkChangeReason(problems, request.changeReason);
-    const entries = readConfigDocument(problems, request.tenantId, request.document);
+    const entries = readConfigDocument(problems, request.tenantId, request.document, this.schemas);
     // Not thrown yet: planning against the stored configs adds its own problems (an enabled provider without a
     // key), and every problem of the document is reported at once. Nothing is written while there is any.
     return this.configs.applyToTenant(caller, request.tenantId, entries, {

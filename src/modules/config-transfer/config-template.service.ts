@@ -5,9 +5,10 @@
 import { checkChangeReason, checkTenantId, validate } from "../../domain/validation.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
+import type { ConfigDataSchemas } from "../provider-config/provider-config.input-rules.js";
 import type { ProviderConfigService, TenantApplyResult } from "../provider-config/provider-config.service.js";
 import type { TenantEntry } from "../provider-config/provider-config.tenant-plan.js";
-import type { ConfigTemplate } from "./config-template.js";
+import { type ConfigTemplate, checkTemplates } from "./config-template.js";
 import { ImportMode } from "./import-mode.js";
 
 export interface ApplyTemplateRequest {
@@ -27,7 +28,9 @@ export class ConfigTemplateService {
   constructor(
     private readonly templates: readonly ConfigTemplate[],
     private readonly configs: ProviderConfigService,
+    schemas: ConfigDataSchemas,
   ) {
+    checkTemplates(templates, schemas);
     this.byName = new Map(templates.map((template) => [template.name, template]));
   }
 

@@ -3,9 +3,10 @@ import { ProviderType } from "../../domain/provider.js";
 import { Budget } from "../catalog/budget.model.js";
 import { Catalog, loadCatalog, parseCatalog } from "../catalog/catalog.js";
 import data from "../catalog/catalog.json" with { type: "json" };
+import { ConfigSchemaValidator } from "../catalog/config-schema.validator.js";
 import { recommendProviders } from "../catalog/recommendation.js";
 import { selectProviders } from "../catalog/selection.js";
-import { deriveTemplates, TEMPLATE_ENTRIES_SIZE, TEMPLATE_LIST_SIZE } from "./config-template.js";
+import { checkTemplates, deriveTemplates, TEMPLATE_ENTRIES_SIZE, TEMPLATE_LIST_SIZE } from "./config-template.js";
 
 const catalog = loadCatalog();
 const templates = deriveTemplates(catalog);
@@ -118,5 +119,22 @@ describe("deriveTemplates", () => {
     raw.catalog.SMS[3]?.details.supportedCountries.push("ma");
     const names = deriveTemplates(new Catalog(parseCatalog(raw))).map((t) => t.name);
     expect(names).toContain("country-ma");
+  });
+});
+
+describe("checkTemplates", () => {
+  const schemas = new ConfigSchemaValidator(catalog.list());
+
+  it("passes every built-in template: its configData meets the providers' schemas (SPEC.md §10.3)", () => {
+    expect(() => checkTemplates(templates, schemas)).not.toThrow();
+  });
+
+  it("stops the start-up on a template whose configData breaks a schema, naming the entry", () => {
+    const free = byName("free");
+    const broken = {
+      ...free,
+      entries: free.entries.map((entry, index) => (index === 2 ? { ...entry, configData: { units: "kelvin" } } : entry)),
+    };
+    expect(() => checkTemplates([broken], schemas)).toThrow("free.entries[2].configData.units: must be one of metric, imperial");
   });
 });

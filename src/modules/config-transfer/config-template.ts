@@ -2,6 +2,7 @@
 // budget of recommendProviders, one per country that PAYMENT or SMS providers serve (selectProviders). No rule is
 // restated here; when the catalog or the rules change, the templates follow.
 import { type JsonObject, ProviderPriority, ProviderType } from "../../domain/provider.js";
+import { Problems } from "../../domain/validation.js";
 import { Budget } from "../catalog/budget.model.js";
 import { ANY_COUNTRY, COUNTRY_BOUND_TYPES, supportedCountries } from "../catalog/catalog.facts.js";
 import type { Catalog } from "../catalog/catalog.js";
@@ -9,6 +10,7 @@ import type { ProviderInfo } from "../catalog/catalog.model.js";
 import { recommendProviders } from "../catalog/recommendation.js";
 import { BUDGET_WORDS, type Phrase } from "../catalog/recommendation.text.js";
 import { selectProviders } from "../catalog/selection.js";
+import type { ConfigDataSchemas } from "../provider-config/provider-config.input-rules.js";
 
 /**
  * The list sizes the cost limit assumes for configTemplates and a template's entries (a few budgets, a dozen
@@ -135,4 +137,22 @@ function catalogProvider(catalog: Catalog, providerType: ProviderType, name: str
   // recommendProviders names only catalog providers (catalog tests hold it to that); this guards a changed catalog.
   if (!provider) throw new Error(`Config templates: ${providerType} provider '${name}' is not in the catalog`);
   return provider;
+}
+
+/**
+ * A template's configData is written to the configs it creates, so it must pass the providers' schemas like any
+ * write (SPEC.md §10.3). The templates are fixed at start-up: checked once there, a bad one stops the start.
+ */
+export function checkTemplates(templates: readonly ConfigTemplate[], schemas: ConfigDataSchemas): void {
+  const problems = new Problems();
+  for (const template of templates) {
+    for (const [index, entry] of template.entries.entries()) {
+      schemas.check(problems, entry.providerType, entry.providerName, entry.configData, `${template.name}.entries[${index}].configData`);
+    }
+  }
+  try {
+    problems.throwIfAny();
+  } catch (error) {
+    throw new Error(`Config templates break the configData schemas: ${(error as Error).message}`);
+  }
 }

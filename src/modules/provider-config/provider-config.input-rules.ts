@@ -14,6 +14,12 @@ import type { ConfigPatch } from "./provider-config.rules.js";
 
 export const MAX_BATCH_SIZE = 100;
 
+/** The catalog providers' configData schemas (SPEC.md §10.3); a name outside the catalog accepts any object. */
+export interface ConfigDataSchemas {
+  /** Adds a problem per field of `configData` its schema refuses, under `field` (e.g. `configs[2].configData`). */
+  check(problems: Problems, providerType: ProviderType, providerName: string, configData: JsonObject, field: string): void;
+}
+
 /** One config's fields as the API delivers them (absent = omitted). */
 export interface PatchInput {
   providerType: ProviderType;
@@ -37,10 +43,10 @@ export interface ValidatedUpsert {
   changeReason: string | null;
 }
 
-export function validateUpsert(input: UpsertInput): ValidatedUpsert {
+export function validateUpsert(input: UpsertInput, schemas: ConfigDataSchemas): ValidatedUpsert {
   return validate((problems) => {
     checkTenantId(problems, input.tenantId, "input.tenantId");
-    const patch = checkPatch(problems, input.tenantId, input, "input.");
+    const patch = checkPatch(problems, input.tenantId, input, "input.", schemas);
     if (input.expectedVersion !== undefined && input.expectedVersion !== null && input.expectedVersion < 0) {
       problems.add("input.expectedVersion", "must be 0 (the config must not exist yet) or a version number");
     }
@@ -49,7 +55,12 @@ export function validateUpsert(input: UpsertInput): ValidatedUpsert {
   });
 }
 
-export function validateBatch(tenantId: string, inputs: readonly PatchInput[], changeReason: string | null | undefined): ConfigPatch[] {
+export function validateBatch(
+  tenantId: string,
+  inputs: readonly PatchInput[],
+  changeReason: string | null | undefined,
+  schemas: ConfigDataSchemas,
+): ConfigPatch[] {
   return validate((problems) => {
     checkTenantId(problems, tenantId);
     checkChangeReason(problems, changeReason);
@@ -64,21 +75,31 @@ export function validateBatch(tenantId: string, inputs: readonly PatchInput[], c
       const first = seen.get(key);
       if (first !== undefined) problems.add(`configs[${index}]`, `patches the same provider as configs[${first}] (${key})`);
       else seen.set(key, index);
-      return checkPatch(problems, tenantId, input, `configs[${index}].`);
+      return checkPatch(problems, tenantId, input, `configs[${index}].`, schemas);
     });
   });
 }
 
 /**
  * The one check of a single config's fields, shared by upsert, batch and import (`prefix`: `input.`,
- * `configs[2].`); rules that look at one entry alone (e.g. a configData schema) belong here.
+ * `configs[2].`); rules that look at one entry alone (such as the provider's configData schema) belong here.
  */
-export function checkPatch(problems: Problems, tenantId: string, input: PatchInput, prefix: string): ConfigPatch {
+export function checkPatch(
+  problems: Problems,
+  tenantId: string,
+  input: PatchInput,
+  prefix: string,
+  schemas: ConfigDataSchemas,
+): ConfigPatch {
   checkProviderName(problems, input.providerName, `${prefix}providerName`);
   for (const field of ["priority", "enabled", "configData"] as const) {
     if (input[field] === null) problems.add(`${prefix}${field}`, "must not be null; omit it to keep the stored value");
   }
-  if (input.configData !== undefined && input.configData !== null) checkConfigData(problems, input.configData, `${prefix}configData`);
+  const configData = input.configData;
+  // The schema only sees data that is a storable JSON object; an unknown providerType has no schema.
+  if (configData !== undefined && configData !== null && checkConfigData(problems, configData, `${prefix}configData`)) {
+    schemas.check(problems, input.providerType, input.providerName, configData, `${prefix}configData`);
+  }
   checkCredential(problems, input.apiKey, `${prefix}apiKey`);
   checkCredential(problems, input.apiSecret, `${prefix}apiSecret`);
   const patch: ConfigPatch = { tenantId, providerType: input.providerType, providerName: input.providerName };

@@ -7,7 +7,7 @@ import { checkChangeReason, checkTenantId, Problems, validate } from "../../doma
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
-import { type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
+import { type ConfigDataSchemas, type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
 import type { ChangeAudit } from "./provider-config.model.js";
 import { type ProviderConfigRecord, type StoredConfig, toRecord } from "./provider-config.model.js";
 import { sortConfigs } from "./provider-config.order.js";
@@ -44,6 +44,8 @@ export interface ProviderConfigServiceDeps {
   repository: ProviderConfigRepository;
   sealer: CredentialSealer;
   requiresApiKey: (providerType: ProviderType, providerName: string) => boolean;
+  /** Every configData written by upsert and batch is checked against its provider's schema. */
+  configSchemas: ConfigDataSchemas;
   listener: ConfigChangeListener;
   /** MAX_CONFIGS_PER_TENANT, checked by every write that creates configs. */
   limit: TenantConfigLimit;
@@ -79,7 +81,7 @@ export class ProviderConfigService {
   constructor(private readonly deps: ProviderConfigServiceDeps) {}
 
   async upsert(caller: Caller, input: UpsertInput): Promise<ProviderConfigRecord> {
-    const { patch, expectedVersion, changeReason } = validateUpsert(input);
+    const { patch, expectedVersion, changeReason } = validateUpsert(input, this.deps.configSchemas);
     assertTenantAccess(caller, input.tenantId, Scope.CONFIG_WRITE);
     const audit = { changedBy: caller.id, changeReason };
     const { config, changed } = await this.deps.unitOfWork.write(onlyTenants(patch.tenantId), async (db) => {
@@ -99,7 +101,7 @@ export class ProviderConfigService {
     inputs: readonly PatchInput[],
     changeReason?: string | null,
   ): Promise<ProviderConfigRecord[]> {
-    const patches = validateBatch(tenantId, inputs, changeReason);
+    const patches = validateBatch(tenantId, inputs, changeReason, this.deps.configSchemas);
     assertTenantAccess(caller, tenantId, Scope.CONFIG_WRITE);
     const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
     const results = await this.deps.unitOfWork.write(onlyTenants(tenantId), async (db) => {
