@@ -71,6 +71,9 @@ const envSchema = z.object({
   HEALTH_RESULT_TTL_SECONDS: integer(1, 604_800).default(900),
   MAX_CONFIGS_PER_TENANT: integer(1, 100_000).default(500),
   USAGE_RETENTION_INTERVAL_MINUTES: integer(0, 10_080).default(60),
+  BACKUP_DIR: optionalString,
+  BACKUP_INTERVAL_MINUTES: integer(1, 10_080).default(60),
+  BACKUP_KEEP: integer(1, 10_000).default(24),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GRAPHIQL_ENABLED: flag.optional(),
   INTROSPECTION_ENABLED: flag.optional(),
@@ -98,6 +101,8 @@ export interface AppConfig {
   maxConfigsPerTenant: number;
   /** SPEC.md §12: minutes between purges of expired raw usage (0: never on this instance). */
   usageRetentionIntervalMinutes: number;
+  /** SPEC.md §10.4 scheduled backups; absent when BACKUP_DIR is unset. */
+  backup?: { directory: string; intervalMinutes: number; keep: number };
   /** `keyPrefix` lets several deployments share one Redis. */
   redis: { url?: string; keyPrefix: string };
   cacheTtlSeconds: number;
@@ -152,6 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (present.NATS_TOKEN && present.NATS_CREDS) {
     problems.push("NATS_TOKEN and NATS_CREDS: set one of them, not both");
   }
+  if (!present.BACKUP_DIR) {
+    for (const variable of ["BACKUP_INTERVAL_MINUTES", "BACKUP_KEEP"])
+      if (present[variable]) problems.push(`${variable}: has no effect without BACKUP_DIR`);
+  }
   if (jwtSecret && jwtSecret.length < 32) {
     problems.push("AUTH_JWT_SECRET: must be at least 32 characters");
   }
@@ -174,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     maxConfigsPerTenant: e.MAX_CONFIGS_PER_TENANT,
     usageRetentionIntervalMinutes: e.USAGE_RETENTION_INTERVAL_MINUTES,
+    backup: e.BACKUP_DIR ? { directory: e.BACKUP_DIR, intervalMinutes: e.BACKUP_INTERVAL_MINUTES, keep: e.BACKUP_KEEP } : undefined,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     auth: {
