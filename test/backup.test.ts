@@ -354,7 +354,7 @@ describe("scheduled backups", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(Number(/pcs_backups_total\{outcome="success"\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(4);
-      expect(metrics).toMatch(/pcs_backup_last_success_timestamp_seconds \d/);
+      expect(metrics).toMatch(/^pcs_backup_last_success_timestamp_seconds [1-9]\d*(\.\d+)?$/m);
       await t.stop();
       const files = (await readdir(dir)).sort();
       expect(files).toHaveLength(2);
@@ -365,6 +365,44 @@ describe("scheduled backups", () => {
           .split("\n")[0] as string,
       );
       expect(header.format).toBe("pcs-backup/v1");
+    } finally {
+      await t.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a failed backup is logged and counted, and leaves no file behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pcs-failing-"));
+    // A database that fails halfway through the rows: the temporary file is removed, no backup file appears.
+    let queries = 0;
+    const failing = {
+      snapshot: <T>(work: (session: MigrationSession) => Promise<T>) =>
+        work({
+          query: async <Row>(sql: string) => {
+            if (++queries > 4) throw new Error("connection lost");
+            if (sql.includes("_prisma_migrations")) return [{ migration_name: "20261129145930_init" }] as Row[];
+            if (sql.includes("pg_snapshot_xmax")) return [{ xmax: "100" }] as Row[];
+            if (sql.includes("count(*)")) return [{ rows: "1" }] as Row[];
+            return [] as Row[];
+          },
+          exec: async () => {},
+        }),
+    };
+    await expect(writeBackup(failing, join(dir, "failed.backup.gz"))).rejects.toThrow(/connection lost/);
+    expect(await readdir(dir)).toEqual([]);
+
+    // The scheduler counts and logs a failure (here: the directory is gone) and goes on.
+    const t = await startTestApp({ database: "pglite", env: { BACKUP_DIR: join(dir, "missing") }, backupIntervalMs: 100 });
+    try {
+      const deadline = Date.now() + 20_000;
+      let metrics = "";
+      while (Date.now() < deadline && !/pcs_backups_total\{outcome="failure"\} [2-9]/.test(metrics)) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        metrics = await (await fetch(`${t.url}/metrics`)).text();
+      }
+      expect(metrics).toMatch(/pcs_backups_total\{outcome="failure"\} [2-9]/);
+      expect(metrics).toMatch(/^pcs_backup_last_success_timestamp_seconds 0$/m);
+      expect(t.logs.some((line) => line.msg === "scheduled backup failed; retrying next interval")).toBe(true);
     } finally {
       await t.stop();
       await rm(dir, { recursive: true, force: true });

@@ -149,7 +149,7 @@ export class Metrics {
   });
   private readonly lastBackup = new Gauge({
     name: "pcs_backup_last_success_timestamp_seconds",
-    help: "When this instance last finished a scheduled backup, in Unix seconds (absent until the first).",
+    help: "When this instance last finished a scheduled backup, in Unix seconds (0 until the first).",
     registers: [this.registry],
   });
   private readonly usageRecords = new Counter({
