@@ -3,43 +3,24 @@
 // as at service start; a non-empty database, a backup from newer code, or a corrupt or truncated file is refused
 // with nothing written. Prints a JSON summary on stdout; logs go to stderr. Exit status: 0 = restored; 1 = refused
 // or failed.
-import { parseArgs } from "node:util";
-import { pino } from "pino";
-import { ConfigError, loadConfig } from "../config.js";
 import { RestoreError, restoreBackup } from "../infra/backup/restore.js";
-import { openDatabase } from "../infra/database/database.js";
 import { readMigrations } from "../infra/database/migrator.js";
-import { createLogger } from "../infra/logger.js";
+import { commandLine, openScriptDatabase, runScript, scriptContext, UsageError } from "./script-runtime.js";
 
 const USAGE = "usage: node dist/scripts/restore.js FILE";
 
-class UsageError extends Error {}
-
 function parseArguments(args: string[]): { file: string } {
-  try {
-    const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
-    const [file, ...rest] = positionals;
-    if (!file || rest.length > 0) throw new UsageError(`name exactly one backup file\n${USAGE}`);
-    return { file };
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
+  const [file, ...rest] = commandLine({ args, allowPositionals: true }, USAGE).positionals;
+  if (!file || rest.length > 0) throw new UsageError(`name exactly one backup file\n${USAGE}`);
+  return { file };
 }
 
 async function main(): Promise<number> {
   const { file } = parseArguments(process.argv.slice(2));
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: 2, sync: true }) });
+  const context = scriptContext();
+  const { logger } = context;
   const migrations = await readMigrations();
-  const database = await openDatabase({
-    url: config.database.url,
-    directUrl: config.database.directUrl,
-    pgbouncer: config.database.pgbouncer,
-    dataDir: config.dataDir,
-    poolMax: 1,
-    onMigrationApplied: (name) => logger.info({ migration: name }, "migration applied"),
-  });
+  const database = await openScriptDatabase(context);
   try {
     logger.info({ database: database.kind, file }, "restore started");
     const summary = await database.loginSession((session) =>
@@ -55,13 +36,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError || error instanceof RestoreError) console.error(error.message);
-    else console.error("Restore failed:", error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runScript(main, "Restore failed", [RestoreError]);
