@@ -6,7 +6,7 @@
 // of its own (a backup covers every tenant).
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -342,6 +342,11 @@ describe.skipIf(!hasPostgres())("backup and restore on PostgreSQL", () => {
 describe("scheduled backups", () => {
   test("write a backup every interval under the background lease and keep the newest BACKUP_KEEP", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pcs-scheduled-"));
+    // What a backup killed midway left behind goes; files that are not backups stay.
+    const stale = join(dir, "pcs-backup-20200101T000000000Z.jsonl.gz.tmp");
+    await writeFile(stale, "partial");
+    await utimes(stale, new Date("2020-01-01"), new Date("2020-01-01"));
+    await writeFile(join(dir, "README.txt"), "not a backup");
     const t = await startTestApp({ database: "pglite", env: { BACKUP_DIR: dir, BACKUP_KEEP: "2" }, backupIntervalMs: 150 });
     try {
       await seed(t, tenant("scheduled"));
@@ -356,7 +361,8 @@ describe("scheduled backups", () => {
       expect(Number(/pcs_backups_total\{outcome="success"\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(4);
       expect(metrics).toMatch(/^pcs_backup_last_success_timestamp_seconds [1-9]\d*(\.\d+)?$/m);
       await t.stop();
-      const files = (await readdir(dir)).sort();
+      const files = (await readdir(dir)).filter((name) => name !== "README.txt").sort();
+      expect(await readdir(dir)).toContain("README.txt");
       expect(files).toHaveLength(2);
       expect(files.every((name) => /^pcs-backup-\d{8}T\d{9}Z\.jsonl\.gz$/.test(name))).toBe(true);
       const header = JSON.parse(

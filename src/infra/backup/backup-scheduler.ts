@@ -1,13 +1,15 @@
 // Scheduled backups (SPEC.md §10.4): with BACKUP_DIR set, a backup every interval into that directory, keeping the
 // newest `keep`. Runs only while this instance leads the background lease (one instance at a time, SPEC.md §14);
 // a failed backup is logged and counted, and leaves no partial file (writeBackup writes FILE.tmp, then renames).
-import { readdir, rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import type { BackupSummary } from "./backup.js";
 
 /** pcs-backup-20261202T021855123Z.jsonl.gz: names sort by time. */
 const FILE_NAME = /^pcs-backup-\d{8}T\d{9}Z\.jsonl\.gz$/;
+/** What a backup killed midway (the process died) left behind. */
+const TEMPORARY_NAME = /^pcs-backup-\d{8}T\d{9}Z\.jsonl\.gz\.tmp$/;
 
 export const backupFileName = (at: Date): string => `pcs-backup-${at.toISOString().replace(/[-:.]/g, "")}.jsonl.gz`;
 
@@ -69,11 +71,23 @@ export class BackupScheduler {
     return true;
   }
 
-  /** Removes all but the newest `keep` backups; other files in the directory are left alone. */
+  /**
+   * Removes all but the newest `keep` backups, and temporary files older than an interval (of a backup whose process
+   * died; a backup still being written elsewhere is younger). Other files in the directory are left alone.
+   */
   private async prune(): Promise<void> {
-    const names = (await readdir(this.options.directory)).filter((name) => FILE_NAME.test(name)).sort();
-    for (const name of names.slice(0, Math.max(0, names.length - this.options.keep))) {
-      await rm(join(this.options.directory, name), { force: true });
+    const { directory, keep, intervalMs } = this.options;
+    const entries = await readdir(directory);
+    const names = entries.filter((name) => FILE_NAME.test(name)).sort();
+    for (const name of names.slice(0, Math.max(0, names.length - keep))) await rm(join(directory, name), { force: true });
+    const staleBefore = Date.now() - intervalMs;
+    for (const name of entries.filter((entry) => TEMPORARY_NAME.test(entry))) {
+      const file = join(directory, name);
+      const modified = await stat(file).then(
+        (info) => info.mtimeMs,
+        () => Number.POSITIVE_INFINITY,
+      );
+      if (modified < staleBefore) await rm(file, { force: true });
     }
   }
 }
