@@ -3,6 +3,7 @@
 // a failed backup is logged and counted, and leaves no partial file (writeBackup writes FILE.tmp, then renames).
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { IntervalTask } from "../interval-task.js";
 import type { Logger } from "../logger.js";
 import type { BackupSummary } from "./backup.js";
 
@@ -26,30 +27,18 @@ export interface BackupSchedulerOptions {
 }
 
 export class BackupScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly task: IntervalTask;
 
-  constructor(private readonly options: BackupSchedulerOptions) {}
-
-  start(): void {
-    if (this.timer || this.stopped) return;
-    const schedule = () => {
-      this.timer = setTimeout(() => {
-        this.running = (this.options.isLeader() ? this.runOnce() : Promise.resolve()).finally(() => {
-          this.running = undefined;
-          if (!this.stopped) schedule();
-        });
-      }, this.options.intervalMs);
-      this.timer.unref();
-    };
-    schedule();
+  constructor(private readonly options: BackupSchedulerOptions) {
+    this.task = new IntervalTask(options.intervalMs, () => (options.isLeader() ? this.runOnce() : Promise.resolve()));
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One backup and the pruning after it; never throws (the outcome is logged and counted). */
