@@ -27,6 +27,8 @@ import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-ove
 import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import { subscriptionOperations } from "./graphql/subscription-operation.js";
+import { writeBackup } from "./infra/backup/backup.js";
+import { BackupScheduler } from "./infra/backup/backup-scheduler.js";
 import { CacheDependencies } from "./infra/cache/dependencies.js";
 import type { CacheEvents, GenerationalCache } from "./infra/cache/generational-cache.js";
 import { InProcessCache } from "./infra/cache/memory-cache.js";
@@ -105,7 +107,7 @@ import { UsageRetention } from "./modules/usage/usage.retention.js";
 import { UsageService } from "./modules/usage/usage.service.js";
 
 /** Apollo's parsed-document memo (counted as the documents' JSON length) and persisted-query texts. */
-/** The leader lease of the health monitor and, later, retention and backups (one instance at a time). */
+/** The leader lease of the health monitor and scheduled backups (one instance at a time). */
 const BACKGROUND_LEASE = "background-work";
 const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
 const PERSISTED_QUERY_BYTES = 8 * 1024 * 1024;
@@ -116,6 +118,8 @@ export interface AppOptions {
   pglite?: PGlite;
   /** Told the SQL of every statement sent to the database (tests count round trips). */
   onQuery?: (sql: string) => void;
+  /** Scheduled backups this often instead of BACKUP_INTERVAL_MINUTES (tests). */
+  backupIntervalMs?: number;
 }
 
 export interface App {
@@ -299,7 +303,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     ttlMs: config.leaderLease.ttlSeconds * 1000,
     onChange: (leading) => metrics.leader(BACKGROUND_LEASE, leading),
   });
-  const runsBackgroundWork = config.providerCheck.monitorIntervalSeconds > 0 || config.historyRetention !== undefined;
+  const runsBackgroundWork =
+    config.providerCheck.monitorIntervalSeconds > 0 || config.historyRetention !== undefined || config.backup !== undefined;
   if (runsBackgroundWork) metrics.leader(BACKGROUND_LEASE, false);
   const healthMonitor = new ProviderHealthMonitor({
     isLeader: () => backgroundLease.leading,
@@ -319,6 +324,18 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         isLeader: () => backgroundLease.leading,
         publication: config.nats ? publicationName(config.nats) : undefined,
         onRun: (outcome, purged) => metrics.historyRetentionRun(outcome, purged),
+      })
+    : undefined;
+
+  const backups = config.backup
+    ? new BackupScheduler({
+        directory: config.backup.directory,
+        intervalMs: options.backupIntervalMs ?? config.backup.intervalMinutes * 60_000,
+        keep: config.backup.keep,
+        isLeader: () => backgroundLease.leading,
+        backup: (file) => writeBackup(database, file),
+        logger,
+        onOutcome: (outcome) => metrics.backupFinished(outcome),
       })
     : undefined;
 
@@ -476,6 +493,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           httpServer.off("error", reject);
           if (runsBackgroundWork) backgroundLease.start();
           healthMonitor.start();
+          backups?.start();
           eventPublisher?.start();
           usageRetention.start();
           historyRetention?.start();
@@ -493,6 +511,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await apollo.stop();
       await healthMonitor.stop();
       await historyRetention?.stop();
+      await backups?.stop();
       await backgroundLease.stop();
       await usageRetention.stop();
       await changeHub.stop();

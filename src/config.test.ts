@@ -28,6 +28,7 @@ describe("loadConfig", () => {
       maxConfigsPerTenant: 500,
       usageRetentionIntervalMinutes: 60,
       historyRetention: undefined,
+      backup: undefined,
       redis: { url: undefined, keyPrefix: "pcs:" },
       cacheTtlSeconds: 300,
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, requireExp: false },
@@ -57,10 +58,14 @@ describe("loadConfig", () => {
       USAGE_RETENTION_INTERVAL_MINUTES: "0",
       HISTORY_RETENTION_DAYS: "90",
       HISTORY_RETENTION_INTERVAL_MINUTES: "15",
+      BACKUP_DIR: "/var/backups/pcs",
+      BACKUP_INTERVAL_MINUTES: "15",
+      BACKUP_KEEP: "96",
     });
     expect(config).toMatchObject({
       usageRetentionIntervalMinutes: 0,
       historyRetention: { days: 90, intervalMinutes: 15 },
+      backup: { directory: "/var/backups/pcs", intervalMinutes: 15, keep: 96 },
       port: 9000,
       host: "127.0.0.1",
       database: { url: "postgresql://u@db:5432/pcs" },
@@ -139,6 +144,20 @@ describe("loadConfig", () => {
     expect(problems).toHaveLength(2);
     expect(problems[1]).toMatch(/^CONFIG_ENCRYPTION_KEYS: key 'k1': must be 32 bytes/);
     expect(problems.join("\n")).not.toContain(material);
+  });
+});
+
+describe("scheduled backups (SPEC.md §10.4)", () => {
+  test("BACKUP_DIR turns them on, every 60 minutes keeping 24 unless told otherwise", () => {
+    expect(loadConfig({ BACKUP_DIR: "/backups" }).backup).toEqual({ directory: "/backups", intervalMinutes: 60, keep: 24 });
+  });
+
+  test("malformed values, and settings without BACKUP_DIR, are reported", () => {
+    expect(problemsOf({ BACKUP_DIR: "/backups", BACKUP_INTERVAL_MINUTES: "0", BACKUP_KEEP: "1.5" })).toEqual([
+      expect.stringMatching(/^BACKUP_INTERVAL_MINUTES: /),
+      expect.stringMatching(/^BACKUP_KEEP: /),
+    ]);
+    expect(problemsOf({ BACKUP_KEEP: "3" })).toEqual(["BACKUP_KEEP: has no effect without BACKUP_DIR"]);
   });
 });
 

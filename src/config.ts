@@ -73,6 +73,9 @@ const envSchema = z.object({
   USAGE_RETENTION_INTERVAL_MINUTES: integer(0, 10_080).default(60),
   HISTORY_RETENTION_DAYS: integer(1, 36_500).optional(),
   HISTORY_RETENTION_INTERVAL_MINUTES: integer(1, 10_080).default(60),
+  BACKUP_DIR: optionalString,
+  BACKUP_INTERVAL_MINUTES: integer(1, 10_080).default(60),
+  BACKUP_KEEP: integer(1, 10_000).default(24),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GRAPHIQL_ENABLED: flag.optional(),
   INTROSPECTION_ENABLED: flag.optional(),
@@ -102,6 +105,8 @@ export interface AppConfig {
   usageRetentionIntervalMinutes: number;
   /** SPEC.md §11: snapshots older than `days` are purged (latest per config and unpublished events kept); absent: keep all. */
   historyRetention?: { days: number; intervalMinutes: number };
+  /** SPEC.md §10.4 scheduled backups; absent when BACKUP_DIR is unset. */
+  backup?: { directory: string; intervalMinutes: number; keep: number };
   /** `keyPrefix` lets several deployments share one Redis. */
   redis: { url?: string; keyPrefix: string };
   cacheTtlSeconds: number;
@@ -159,6 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (present.HISTORY_RETENTION_INTERVAL_MINUTES && !present.HISTORY_RETENTION_DAYS) {
     problems.push("HISTORY_RETENTION_INTERVAL_MINUTES: has no effect without HISTORY_RETENTION_DAYS");
   }
+  if (!present.BACKUP_DIR) {
+    for (const variable of ["BACKUP_INTERVAL_MINUTES", "BACKUP_KEEP"])
+      if (present[variable]) problems.push(`${variable}: has no effect without BACKUP_DIR`);
+  }
   if (jwtSecret && jwtSecret.length < 32) {
     problems.push("AUTH_JWT_SECRET: must be at least 32 characters");
   }
@@ -185,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.HISTORY_RETENTION_DAYS === undefined
         ? undefined
         : { days: e.HISTORY_RETENTION_DAYS, intervalMinutes: e.HISTORY_RETENTION_INTERVAL_MINUTES },
+    backup: e.BACKUP_DIR ? { directory: e.BACKUP_DIR, intervalMinutes: e.BACKUP_INTERVAL_MINUTES, keep: e.BACKUP_KEEP } : undefined,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     auth: {

@@ -152,6 +152,17 @@ export class Metrics {
     help: "config_versions snapshots deleted by history retention (HISTORY_RETENTION_DAYS).",
     registers: [this.registry],
   });
+  private readonly backups = new Counter({
+    name: "pcs_backups_total",
+    help: "Scheduled backups this instance wrote (BACKUP_DIR), by outcome: success or failure (nothing left behind).",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly lastBackup = new Gauge({
+    name: "pcs_backup_last_success_timestamp_seconds",
+    help: "When this instance last finished a scheduled backup, in Unix seconds (0 until the first).",
+    registers: [this.registry],
+  });
   private readonly usageRecords = new Counter({
     name: "pcs_usage_records_total",
     help: "Usage records received by recordProviderUsage, by provider type and outcome (accepted, or duplicate of an idempotency key).",
@@ -274,6 +285,11 @@ export class Metrics {
     const type = safe(providerType);
     if (accepted > 0) this.usageRecords.inc({ provider_type: type, outcome: "accepted" }, accepted);
     if (duplicates > 0) this.usageRecords.inc({ provider_type: type, outcome: "duplicate" }, duplicates);
+  }
+
+  backupFinished(outcome: "success" | "failure", at = new Date()): void {
+    this.backups.inc({ outcome });
+    if (outcome === "success") this.lastBackup.set(at.getTime() / 1000);
   }
 
   providerHealth(providerType: string, providerName: string, status: string): void {

@@ -4,19 +4,14 @@
 // the service does. Prints a JSON summary on stdout; logs (JSON, counts and ids only) go to stderr.
 // Exit status: 0 = nothing is left under another key (the old keys can be removed); 2 = something is (a value no
 // configured key opens, rows a writer kept busy, or, with --dry-run, anything not yet rotated); 1 = error.
-import { pino } from "pino";
-import { ConfigError, loadConfig } from "../config.js";
 import { KeyringError, loadKeyring } from "../infra/crypto/keyring.js";
 import { SecretBox } from "../infra/crypto/secret-box.js";
-import { openDatabase } from "../infra/database/database.js";
 import { UnitOfWork } from "../infra/database/unit-of-work.js";
-import { createLogger } from "../infra/logger.js";
 import { DEFAULT_BATCH_SIZE, KeyRotationService } from "../modules/provider-config/key-rotation.js";
+import { openScriptDatabase, runScript, scriptContext, UsageError } from "./script-runtime.js";
 
 const USAGE = "usage: node dist/scripts/rotate-keys.js [--dry-run] [--batch-size N]";
 const ROWS_REMAIN = 2;
-
-class UsageError extends Error {}
 
 function parseArguments(args: readonly string[]): { dryRun: boolean; batchSize: number } {
   let dryRun = false;
@@ -37,18 +32,10 @@ function parseArguments(args: readonly string[]): { dryRun: boolean; batchSize: 
 
 async function main(): Promise<number> {
   const { dryRun, batchSize } = parseArguments(process.argv.slice(2));
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: 2, sync: true }) });
+  const context = scriptContext();
+  const { config, logger } = context;
   const sealer = new SecretBox(loadKeyring(config, (message) => logger.warn({ dataDir: config.dataDir }, message)));
-  const database = await openDatabase({
-    url: config.database.url,
-    directUrl: config.database.directUrl,
-    pgbouncer: config.database.pgbouncer,
-    dataDir: config.dataDir,
-    poolMax: 2,
-    onMigrationApplied: (name) => logger.info({ migration: name }, "migration applied"),
-    onPoolError: (error) => logger.warn({ err: { message: error.message } }, "idle database connection failed"),
-  });
+  const database = await openScriptDatabase(context);
   try {
     if (database.kind === "pglite") logger.warn("embedded PGlite: the service must not be running on this data directory meanwhile");
     const rotation = new KeyRotationService({
@@ -76,14 +63,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    // Configuration and usage problems are the operator's to fix: say what is wrong, without a stack trace.
-    if (error instanceof ConfigError || error instanceof KeyringError || error instanceof UsageError) console.error(error.message);
-    else console.error("Key rotation failed:", error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runScript(main, "Key rotation failed", [KeyringError]);

@@ -66,6 +66,8 @@ export interface TestAppOptions {
   pgliteOnDisk?: boolean;
   /** Record every SQL statement in `queries`. */
   countQueries?: boolean;
+  /** Scheduled backups (BACKUP_DIR) this often. */
+  backupIntervalMs?: number;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -95,6 +97,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: createLogger({ level: "info", destination: sink }),
     pglite,
     onQuery: options.countQueries ? (sql) => queries.push(sql) : undefined,
+    backupIntervalMs: options.backupIntervalMs,
   });
   const url = await app.listen(0, "127.0.0.1");
   return {

@@ -34,6 +34,14 @@ export interface Database {
   ping(timeoutMs?: number): Promise<void>;
   /** Connection pool use (PostgreSQL only). */
   poolStats(): PoolStats | undefined;
+  /**
+   * Runs `work` in one REPEATABLE READ, read-only transaction as the login user (not the application role), with
+   * every tenant visible: a consistent snapshot of the whole database while the service writes (backups).
+   * PostgreSQL: a connection of its own; PGlite: its one session, exclusive while `work` runs.
+   */
+  snapshot<T>(work: (session: MigrationSession) => Promise<T>): Promise<T>;
+  /** A session as the login user, outside the service's pool, for work that manages its own transactions (restore). */
+  loginSession<T>(work: (session: MigrationSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -107,6 +115,20 @@ async function openPostgres(
     transactionRole: options.pgbouncer ? security.role : undefined,
     ping: (timeoutMs) => ping(adapter, timeoutMs),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
+    loginSession: (work) => withClient(options.directUrl ?? url, work),
+    snapshot: (work) =>
+      withClient(options.directUrl ?? url, async (session) => {
+        await session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        try {
+          await session.query(ALL_TENANTS_VISIBLE);
+          const result = await work(session);
+          await session.query("COMMIT");
+          return result;
+        } catch (error) {
+          await session.query("ROLLBACK").catch(() => {});
+          throw error;
+        }
+      }),
     async close() {
       await adapter.dispose();
       await pool.end();
@@ -129,11 +151,36 @@ async function openPGlite(options: DatabaseOptions, migrations: Awaited<ReturnTy
     rowLevelSecurity: security.enforced ? "enforced" : "bypassed",
     ping: (timeoutMs) => ping(adapter, timeoutMs),
     poolStats: () => undefined,
+    loginSession: (work) => work(pgliteSession(db)),
+    // PGlite's own transaction lock keeps the adapter's statements out of this transaction until it ends.
+    snapshot: (work) =>
+      db.transaction(async (tx) => {
+        await tx.exec(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL ROLE NONE; ${ALL_TENANTS_VISIBLE}`);
+        return work({
+          query: async <Row>(sql: string, params?: unknown[]) => (await tx.query<Row>(sql, params)).rows,
+          exec: async (script) => {
+            await tx.exec(script);
+          },
+        });
+      }),
     async close() {
       await adapter.dispose();
       if (!db.closed) await db.close();
     },
   };
+}
+
+/** Row-level security lets this transaction see every tenant (a login that bypasses it ignores the setting). */
+const ALL_TENANTS_VISIBLE = "SELECT set_config('app.tenant_id', '*', true)";
+
+async function withClient<T>(url: string, work: (session: MigrationSession) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: "provider-config-service:backup" });
+  await client.connect();
+  try {
+    return await work(pgSession(client));
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** The role the migrations create for the service (prisma/migrations/*_row_level_security). */

@@ -7,6 +7,7 @@
 // on the leader only; the per-batch lock can stay as a cheap guard (or go), nothing else changes.
 import { ALL_TENANTS } from "../../domain/tenant-scope.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
+import { IntervalTask } from "../../infra/interval-task.js";
 import type { Logger } from "../../infra/logger.js";
 import { MINUTE_MS } from "./usage.model.js";
 import type { PurgedRows, UsageRepository } from "./usage.repository.js";
@@ -35,11 +36,12 @@ export interface RetentionRun extends PurgedRows {
 }
 
 export class UsageRetention {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task: IntervalTask;
   private stopped = false;
 
-  constructor(private readonly options: UsageRetentionOptions) {}
+  constructor(private readonly options: UsageRetentionOptions) {
+    this.task = new IntervalTask(options.intervalMinutes * MINUTE_MS, () => this.runLogged());
+  }
 
   /** Deletes what has expired, batch by batch, until nothing is left, the batch limit, or another instance runs. */
   async purgeExpired(): Promise<RetentionRun> {
@@ -71,23 +73,12 @@ export class UsageRetention {
   }
 
   start(): void {
-    if (this.options.intervalMinutes <= 0 || this.timer || this.stopped) return;
-    const schedule = () => {
-      this.timer = setTimeout(() => {
-        this.running = this.runLogged().finally(() => {
-          this.running = undefined;
-          if (!this.stopped) schedule();
-        });
-      }, this.options.intervalMinutes * MINUTE_MS);
-      this.timer.unref();
-    };
-    schedule();
+    this.task.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   private async runLogged(): Promise<void> {
