@@ -6,6 +6,8 @@
 // is in the database (current version ≥ it, and a history row with its counter). Prints a markdown table.
 //   BENCH_SECONDS (default 60), BENCH_WRITERS (default 8), BENCH_READERS (default 8), BENCH_TENANTS (default 200),
 //   BENCH_RESTART_AFTER_SECONDS (default 10). Needs pgbouncer on the PATH, PostgreSQL and Redis.
+//   BENCH_WITHOUT_REDIS=1 is a control of the checks: every instance then caches by itself, and the stale-read check
+//   must count stale reads (the run exits 1).
 import { fork, spawn } from "node:child_process";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
@@ -92,6 +94,7 @@ async function startPgBouncer(direct) {
 async function startInstance(env, port) {
   const childEnv = { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
   delete childEnv.HEALTH_MONITOR_INTERVAL_SECONDS;
+  if (!env.REDIS_URL) delete childEnv.REDIS_URL;
   const child = fork(join(root, "dist/main.js"), [], { cwd: root, env: childEnv, stdio: ["ignore", "ignore", "inherit", "ipc"] });
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
@@ -164,6 +167,7 @@ async function main() {
     DATABASE_DIRECT_URL: direct,
     DATABASE_POOL_MAX: String(POOL_MAX),
   };
+  if (process.env.BENCH_WITHOUT_REDIS === "1") delete env.REDIS_URL;
   const ports = [];
   for (let i = 0; i < INSTANCES; i++) ports.push((await freePort()).port);
   const children = [];
@@ -312,7 +316,7 @@ async function main() {
     });
     const total = Object.values(samples).reduce((sum, s) => sum + s.length, 0) + failures.length;
     const lines = [
-      `Run ${new Date().toISOString()} · ${elapsed.toFixed(0)} s · ${INSTANCES} instances (DATABASE_POOL_MAX=${POOL_MAX}) behind a round-robin proxy · PgBouncer ${BOUNCER_POOL} server connections, transaction mode · Redis · ${WRITERS} writer + ${READERS} reader loops over ${TENANTS} tenants · node ${process.version}`,
+      `Run ${new Date().toISOString()} · ${elapsed.toFixed(0)} s · ${INSTANCES} instances (DATABASE_POOL_MAX=${POOL_MAX}) behind a round-robin proxy · PgBouncer ${BOUNCER_POOL} server connections, transaction mode · ${env.REDIS_URL ? "Redis" : "no Redis (control: each instance caches by itself)"} · ${WRITERS} writer + ${READERS} reader loops over ${TENANTS} tenants · node ${process.version}`,
       `Instance 2 of 3 killed (SIGKILL) at ${(killedAt / 1000).toFixed(1)} s, started again at ${(restartingAt / 1000).toFixed(1)} s, ready at ${(restartedAt / 1000).toFixed(1)} s; ${fmt(stats.refusedRetried)} requests refused by it and sent to the next instance.`,
       "",
       "| type | requests | req/s | p50 ms | p99 ms | failed |",
