@@ -109,7 +109,9 @@ async function startInstance(env, port) {
 /** Round robin over `ports`; a backend that refuses the connection (nothing sent) is skipped and the request goes
  * to the next one. Any other upstream error is answered 502 with `{ proxyError, backend }`. */
 function startProxy(ports, stats) {
-  const agents = ports.map(() => new http.Agent({ keepAlive: true, maxSockets: 64 }));
+  // Idle connections are closed after 2 s, before the service's 5 s keep-alive timeout: otherwise a request may be
+  // written into a connection the instance is closing at that moment, and be reset (a proxy's bug, not the service's).
+  const agents = ports.map(() => new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 2000 }));
   let next = 0;
   const server = http.createServer((req, res) => {
     const chunks = [];
