@@ -11,6 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { PGlite } from "@electric-sql/pglite";
 import { type DocumentNode, type GraphQLSchema, printSchema } from "graphql";
+import { createBackgroundWork } from "./app.background.js";
 import type { AppConfig } from "./config.js";
 import { cacheableCaller, requestCaller } from "./graphql/authentication.js";
 import type { RequestContext, RequestLoaders } from "./graphql/context.js";
@@ -27,8 +28,6 @@ import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-ove
 import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import { subscriptionOperations } from "./graphql/subscription-operation.js";
-import { writeBackup } from "./infra/backup/backup.js";
-import { BackupScheduler } from "./infra/backup/backup-scheduler.js";
 import { CacheDependencies } from "./infra/cache/dependencies.js";
 import type { CacheEvents, GenerationalCache } from "./infra/cache/generational-cache.js";
 import { InProcessCache } from "./infra/cache/memory-cache.js";
@@ -42,18 +41,14 @@ import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { graphqlFront } from "./infra/http/graphql-front.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
 import { createSubscriptionServer } from "./infra/http/subscription-server.js";
-import { LeaderLease } from "./infra/leadership/lease.js";
-import { LeaseStore } from "./infra/leadership/lease.store.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { Metrics } from "./infra/metrics.js";
-import { JetStreamSink } from "./infra/nats/jetstream-sink.js";
 import { createAuthenticator } from "./modules/access/authenticator.js";
 import type { Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
 import { ConfigSchemaValidator } from "./modules/catalog/config-schema.validator.js";
-import { ALL_TENANTS_SUBJECT } from "./modules/change-events/change-event.message.js";
 import { ChangeEventRepository } from "./modules/change-events/change-event.repository.js";
 import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver.js";
 import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
@@ -61,8 +56,7 @@ import { ChangeHub } from "./modules/change-events/change-hub.js";
 import { NO_SIGNAL, redisChangeSignal } from "./modules/change-events/change-signal.js";
 import { ChangeSubscriptionResolver, type SubscriptionContext } from "./modules/change-events/change-subscription.resolver.js";
 import { ChangeSubscriptionService } from "./modules/change-events/change-subscription.service.js";
-import { EventPublicationRepository } from "./modules/change-events/event-publication.repository.js";
-import { EventPublisher } from "./modules/change-events/event-publisher.js";
+import type { EventPublisher } from "./modules/change-events/event-publisher.js";
 import { ConfigExportService } from "./modules/config-transfer/config-export.service.js";
 import { ConfigImportService } from "./modules/config-transfer/config-import.service.js";
 import { deriveTemplates } from "./modules/config-transfer/config-template.js";
@@ -78,7 +72,7 @@ import { ConfigDiffService } from "./modules/history/config-diff.service.js";
 import { createRecentVersionsLoader, createSnapshotLoader, createStateAtLoader } from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
-import { HistoryRetention } from "./modules/history/history.retention.js";
+import type { HistoryRetention } from "./modules/history/history.retention.js";
 import { HistoryService } from "./modules/history/history.service.js";
 import { RollbackService } from "./modules/history/rollback.service.js";
 import { enabledProvidersSource } from "./modules/provider-config/provider-config.enabled-source.js";
@@ -93,7 +87,6 @@ import { ProviderConfigCatalogResolver } from "./modules/provider-config/provide
 import { TenantConfigLimit } from "./modules/provider-config/tenant-config-limit.js";
 import { ProviderHealthChecker } from "./modules/provider-health/provider-health.checker.js";
 import { ProviderStatus } from "./modules/provider-health/provider-health.model.js";
-import { ProviderHealthMonitor } from "./modules/provider-health/provider-health.monitor.js";
 import { ObservedProviderHealthStore } from "./modules/provider-health/provider-health.observed-store.js";
 import { RedisProviderHealthStore } from "./modules/provider-health/provider-health.redis-store.js";
 import { ProviderHealthResolver } from "./modules/provider-health/provider-health.resolver.js";
@@ -107,8 +100,6 @@ import { UsageRetention } from "./modules/usage/usage.retention.js";
 import { UsageService } from "./modules/usage/usage.service.js";
 
 /** Apollo's parsed-document memo (counted as the documents' JSON length) and persisted-query texts. */
-/** The leader lease of the health monitor and scheduled backups (one instance at a time). */
-const BACKGROUND_LEASE = "background-work";
 const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
 const PERSISTED_QUERY_BYTES = 8 * 1024 * 1024;
 
@@ -242,44 +233,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     limit,
   });
 
-  const leaseStore = new LeaseStore(unitOfWork);
-  const publicationName = (nats: NonNullable<AppConfig["nats"]>) => `nats-publication.${nats.stream}`;
-  const eventPublisher = config.nats ? createEventPublisher(config.nats) : undefined;
-
-  /** One publication (position row and lease) per stream: a new NATS_STREAM starts afresh (NATS_PUBLISH_FROM). */
-  function createEventPublisher(nats: NonNullable<AppConfig["nats"]>): EventPublisher {
-    const name = publicationName(nats);
-    metrics.leader(name, false);
-    const lease = new LeaderLease({
-      name,
-      backend: leaseStore,
-      logger,
-      ttlMs: config.leaderLease.ttlSeconds * 1000,
-      onChange: (leading) => metrics.leader(name, leading),
-    });
-    const sink = new JetStreamSink({
-      servers: nats.servers,
-      stream: nats.stream,
-      subjects: [ALL_TENANTS_SUBJECT],
-      token: nats.token,
-      credsFile: nats.credsFile,
-    });
-    return new EventPublisher({
-      name,
-      unitOfWork,
-      events: changeEvents,
-      publications: new EventPublicationRepository(),
-      sink,
-      lease,
-      publishFrom: nats.publishFrom,
-      logger,
-      metrics: {
-        eventsPublished: (count) => metrics.eventsPublished(count),
-        publicationLag: (seconds) => metrics.eventPublicationLag(seconds),
-      },
-    });
-  }
-
   // Health memory in Redis when there is one, so that every instance sees the last check. Results expire (SPEC.md §13).
   const ttlSeconds = config.providerCheck.resultTtlSeconds;
   const healthStore: ProviderHealthStore = new ObservedProviderHealthStore(
@@ -295,49 +248,20 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   const healthService = new ProviderHealthService((type, name) => catalog.find(type, name), healthChecker, healthStore);
   const catalogService = new CatalogService(catalog, new FailoverConfigReader(tenantSource), healthStore);
-  // Background work that must run on one instance at a time (SPEC.md §14) runs while this lease is held.
-  const backgroundLease = new LeaderLease({
-    name: BACKGROUND_LEASE,
-    backend: leaseStore,
+  // Everything that runs on one instance at a time (SPEC.md §14): see app.background.ts.
+  const background = createBackgroundWork({
+    config,
+    options,
     logger,
-    ttlMs: config.leaderLease.ttlSeconds * 1000,
-    onChange: (leading) => metrics.leader(BACKGROUND_LEASE, leading),
+    metrics,
+    unitOfWork,
+    database,
+    changeEvents,
+    healthMonitor: {
+      listEnabledProviders: enabledProvidersSource(unitOfWork, configRepository, sealer),
+      rechecker: healthService,
+    },
   });
-  const runsBackgroundWork =
-    config.providerCheck.monitorIntervalSeconds > 0 || config.historyRetention !== undefined || config.backup !== undefined;
-  if (runsBackgroundWork) metrics.leader(BACKGROUND_LEASE, false);
-  const healthMonitor = new ProviderHealthMonitor({
-    isLeader: () => backgroundLease.leading,
-    intervalSeconds: config.providerCheck.monitorIntervalSeconds,
-    listEnabledProviders: enabledProvidersSource(unitOfWork, configRepository, sealer),
-    rechecker: healthService,
-    logger,
-  });
-
-  // History retention (SPEC.md §11) on the background lease's holder; unpublished NATS events stay.
-  const historyRetention = config.historyRetention
-    ? new HistoryRetention({
-        unitOfWork,
-        logger,
-        days: config.historyRetention.days,
-        intervalMinutes: config.historyRetention.intervalMinutes,
-        isLeader: () => backgroundLease.leading,
-        publication: config.nats ? publicationName(config.nats) : undefined,
-        onRun: (outcome, purged) => metrics.historyRetentionRun(outcome, purged),
-      })
-    : undefined;
-
-  const backups = config.backup
-    ? new BackupScheduler({
-        directory: config.backup.directory,
-        intervalMs: options.backupIntervalMs ?? config.backup.intervalMinutes * 60_000,
-        keep: config.backup.keep,
-        isLeader: () => backgroundLease.leading,
-        backup: (file) => writeBackup(database, file),
-        logger,
-        onOutcome: (outcome) => metrics.backupFinished(outcome),
-      })
-    : undefined;
 
   // Usage (SPEC.md §12): the current minute's counts in Redis when there is one; the database is the truth.
   const usageRepository = new UsageRepository();
@@ -484,19 +408,15 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     apollo,
     metrics,
     changes: changeSubscriptions,
-    eventPublisher,
-    historyRetention,
+    eventPublisher: background.eventPublisher,
+    historyRetention: background.historyRetention,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
           httpServer.off("error", reject);
-          if (runsBackgroundWork) backgroundLease.start();
-          healthMonitor.start();
-          backups?.start();
-          eventPublisher?.start();
+          background.start();
           usageRetention.start();
-          historyRetention?.start();
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`);
@@ -509,15 +429,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests; then the database goes.
       await subscriptionServer.stop();
       await apollo.stop();
-      await healthMonitor.stop();
-      await historyRetention?.stop();
-      await backups?.stop();
-      await backgroundLease.stop();
+      await background.stop();
       await usageRetention.stop();
       await changeHub.stop();
       await changeSignal.close();
-      // The publish in flight finishes and is recorded, the lease is released, the NATS connection drained.
-      await eventPublisher?.stop();
       if (redis) await closeRedisClient(redis);
       await database.close();
     },
