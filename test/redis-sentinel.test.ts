@@ -2,6 +2,7 @@
 // an acknowledged write sees it, across a fail-over too (the instances distrust the cache until they have replaced
 // the epoch, so they read the database meanwhile), and the cache is back in use after it.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { REDIS_CONNECTION_NAME } from "../src/infra/cache/redis.js";
 import { hasPostgres, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { type PrivateSentinelGroup, redisServerAvailable, startPrivateSentinelGroup } from "./support/redis-server.js";
 
@@ -61,5 +62,8 @@ describe.skipIf(!redisServerAvailable() || !hasPostgres())("with a private Senti
       })
       .toEqual(["redis: up", "redis: up"]);
     for (let i = 0; i < 5; i++) await writeThenReadEverywhere();
+    // The instances followed the Sentinel to the promoted server.
+    const clients = (await (await group.masterClient()).client("LIST")) as string;
+    expect(clients).toContain(`name=${REDIS_CONNECTION_NAME}:`);
   });
 });

@@ -86,6 +86,8 @@ export interface PrivateSentinelGroup {
   name: string;
   /** The port of the current master, as the Sentinel reports it. */
   masterPort(): Promise<number>;
+  /** A client of the test's own, on the current master. */
+  masterClient(): Promise<Redis>;
   /** SENTINEL FAILOVER, then waits until the Sentinel reports the other server as the master. */
   failover(): Promise<void>;
   dispose(): Promise<void>;
@@ -167,6 +169,7 @@ export async function startPrivateSentinelGroup(): Promise<PrivateSentinelGroup>
       sentinels: `127.0.0.1:${sentinelPort}`,
       name,
       masterPort: currentMaster,
+      masterClient: async () => client(await currentMaster()),
       failover: async () => {
         const before = await currentMaster();
         // NOGOODSLAVE until the Sentinel has fresh INFO from the replica (it asks every 10 s): retry.
