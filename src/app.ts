@@ -164,7 +164,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   metrics.migrationsApplied(database.migrations.applied.length);
   metrics.observeDatabasePool(() => database.poolStats());
 
-  const redis = config.redis.url ? createRedisClient(config.redis.url, logger) : undefined;
+  const redisTarget = config.redis.url ?? config.redis.sentinel;
+  const redis = redisTarget ? createRedisClient(redisTarget, logger) : undefined;
   const catalog = loadCatalog();
   // Compiled once: every write that carries configData is checked against its provider's schema (SPEC.md §10.3).
   const configSchemas = new ConfigSchemaValidator(catalog.list());

@@ -109,6 +109,52 @@ describe("loadConfig", () => {
     expect(problems).toHaveLength(8);
   });
 
+  test("REDIS_SENTINELS + REDIS_SENTINEL_NAME: a Sentinel group instead of REDIS_URL", () => {
+    expect(
+      loadConfig({
+        REDIS_SENTINELS: " sentinel-1:26379, 10.0.0.2:26380 ,[::1]:26381",
+        REDIS_SENTINEL_NAME: "pcsmaster",
+        REDIS_PASSWORD: "master-secret",
+        REDIS_SENTINEL_PASSWORD: "sentinel-secret",
+      }).redis,
+    ).toEqual({
+      url: undefined,
+      sentinel: {
+        sentinels: [
+          { host: "sentinel-1", port: 26379 },
+          { host: "10.0.0.2", port: 26380 },
+          { host: "::1", port: 26381 },
+        ],
+        name: "pcsmaster",
+        password: "master-secret",
+        sentinelPassword: "sentinel-secret",
+      },
+      keyPrefix: "pcs:",
+    });
+    expect(loadConfig({ REDIS_SENTINELS: "s:26379", REDIS_SENTINEL_NAME: "m" }).redis.sentinel).toEqual({
+      sentinels: [{ host: "s", port: 26379 }],
+      name: "m",
+    });
+    for (const sentinels of ["s", "s:0", "s:65536", "s:26379,bad", "s:port", "http://s:26379", ","]) {
+      expect(problemsOf({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: "m" }), sentinels).toEqual([
+        "REDIS_SENTINELS: must be a comma-separated list of host:port (port 1-65535)",
+      ]);
+    }
+    // Every problem at once: both URL and Sentinels, no master name, a bad list.
+    expect(problemsOf({ REDIS_URL: "redis://cache:6379", REDIS_SENTINELS: "s:1,s" }).sort()).toEqual([
+      "REDIS_SENTINELS: must be a comma-separated list of host:port (port 1-65535)",
+      "REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master's name)",
+      "REDIS_URL and REDIS_SENTINELS: set one of them, not both",
+    ]);
+    expect(problemsOf({ REDIS_SENTINELS: "s:26379", REDIS_SENTINEL_NAME: "bad name" })).toEqual([
+      expect.stringMatching(/^REDIS_SENTINEL_NAME:/),
+    ]);
+    expect(problemsOf({ REDIS_URL: "redis://cache:6379", REDIS_SENTINEL_NAME: "m", REDIS_PASSWORD: "p" })).toEqual([
+      "REDIS_SENTINEL_NAME: has no effect without REDIS_SENTINELS",
+      "REDIS_PASSWORD: has no effect without REDIS_SENTINELS",
+    ]);
+  });
+
   test("HISTORY_RETENTION_DAYS: 1..36500, the interval defaults to 60 and needs the days", () => {
     expect(loadConfig({ HISTORY_RETENTION_DAYS: "1" }).historyRetention).toEqual({ days: 1, intervalMinutes: 60 });
     expect(loadConfig({ HISTORY_RETENTION_DAYS: "36500" }).historyRetention).toEqual({ days: 36_500, intervalMinutes: 60 });

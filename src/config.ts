@@ -44,6 +44,32 @@ const natsServers = z
   )
   .pipe(z.array(url(["nats:", "tls:"])).min(1, "must name at least one nats:// or tls:// URL"));
 
+/** A comma-separated list of host:port (Redis Sentinels); an IPv6 host in brackets. One problem for the whole list. */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
+const hostPorts = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((node) => node.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (nodes) =>
+      nodes.length > 0 &&
+      nodes.every((node) => {
+        const port = Number(HOST_PORT.exec(node)?.[2] ?? 0);
+        return port >= 1 && port <= 65_535;
+      }),
+    "must be a comma-separated list of host:port (port 1-65535)",
+  )
+  .transform((nodes) =>
+    nodes.map((node) => {
+      const colon = node.lastIndexOf(":");
+      return { host: node.slice(0, colon).replace(/^\[(.*)\]$/, "$1"), port: Number(node.slice(colon + 1)) };
+    }),
+  );
+
 const envSchema = z.object({
   NODE_ENV: optionalString,
   PORT: integer(0, 65535).default(8104),
@@ -59,6 +85,14 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of letters, digits, '_', '.', ':' or '-'")
     .default("pcs:"),
+  REDIS_SENTINELS: hostPorts.optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 characters of letters, digits, '_', '.' or '-'")
+    .optional(),
+  REDIS_PASSWORD: optionalString,
+  REDIS_SENTINEL_PASSWORD: optionalString,
   CACHE_TTL_SECONDS: integer(1, 86_400).default(300),
   AUTH_JWT_SECRET: optionalString,
   AUTH_JWKS_URL: url(["https:", "http:"]).optional(),
@@ -107,8 +141,8 @@ export interface AppConfig {
   historyRetention?: { days: number; intervalMinutes: number };
   /** SPEC.md §10.4 scheduled backups; absent when BACKUP_DIR is unset. */
   backup?: { directory: string; intervalMinutes: number; keep: number };
-  /** `keyPrefix` lets several deployments share one Redis. */
-  redis: { url?: string; keyPrefix: string };
+  /** One server (`url`) or a master behind Sentinel (`sentinel`), never both; `keyPrefix` lets several deployments share one Redis. */
+  redis: { url?: string; sentinel?: RedisSentinelConfig; keyPrefix: string };
   cacheTtlSeconds: number;
   /** `requireExp`: production refuses tokens without an expiry (SPEC.md §13). */
   auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; requireExp: boolean };
@@ -123,6 +157,16 @@ export interface AppConfig {
   nats?: { servers: string[]; stream: string; publishFrom: "now" | "beginning"; token?: string; credsFile?: string };
   /** Background work on exactly one instance (SPEC.md §14). */
   leaderLease: { ttlSeconds: number };
+}
+
+/** SPEC.md §14: the master `name` is found through any of the `sentinels`. */
+export interface RedisSentinelConfig {
+  sentinels: Array<{ host: string; port: number }>;
+  name: string;
+  /** The master's (and replicas') password. */
+  password?: string;
+  /** The Sentinels' own password. */
+  sentinelPassword?: string;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +205,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (present.NATS_TOKEN && present.NATS_CREDS) {
     problems.push("NATS_TOKEN and NATS_CREDS: set one of them, not both");
   }
+  if (present.REDIS_SENTINELS) {
+    if (present.REDIS_URL) problems.push("REDIS_URL and REDIS_SENTINELS: set one of them, not both");
+    if (!present.REDIS_SENTINEL_NAME) problems.push("REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master's name)");
+  } else {
+    for (const variable of ["REDIS_SENTINEL_NAME", "REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD"])
+      if (present[variable]) problems.push(`${variable}: has no effect without REDIS_SENTINELS`);
+  }
   if (present.HISTORY_RETENTION_INTERVAL_MINUTES && !present.HISTORY_RETENTION_DAYS) {
     problems.push("HISTORY_RETENTION_INTERVAL_MINUTES: has no effect without HISTORY_RETENTION_DAYS");
   }
@@ -195,7 +246,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? undefined
         : { days: e.HISTORY_RETENTION_DAYS, intervalMinutes: e.HISTORY_RETENTION_INTERVAL_MINUTES },
     backup: e.BACKUP_DIR ? { directory: e.BACKUP_DIR, intervalMinutes: e.BACKUP_INTERVAL_MINUTES, keep: e.BACKUP_KEEP } : undefined,
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      sentinel:
+        e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME
+          ? {
+              sentinels: e.REDIS_SENTINELS,
+              name: e.REDIS_SENTINEL_NAME,
+              password: e.REDIS_PASSWORD,
+              sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
+            }
+          : undefined,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+    },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET,

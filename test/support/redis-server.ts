@@ -1,7 +1,7 @@
 // A private redis-server for outage tests: started on a free port, then stopped, paused and restarted with its
 // old data (append-only file in a temporary directory) while the service keeps running.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -77,4 +77,111 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface PrivateSentinelGroup {
+  /** For REDIS_SENTINELS. */
+  sentinels: string;
+  /** For REDIS_SENTINEL_NAME. */
+  name: string;
+  /** The port of the current master, as the Sentinel reports it. */
+  masterPort(): Promise<number>;
+  /** A client of the test's own, on the current master. */
+  masterClient(): Promise<Redis>;
+  /** SENTINEL FAILOVER, then waits until the Sentinel reports the other server as the master. */
+  failover(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 100 ms until it returns true (errors count as false). */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** A private master, one replica and one Sentinel (quorum 1) watching them as `pcsmaster`. */
+export async function startPrivateSentinelGroup(): Promise<PrivateSentinelGroup> {
+  const name = "pcsmaster";
+  const dir = await mkdtemp(join(tmpdir(), "pcs-sentinel-"));
+  const [masterPort, replicaPort, sentinelPort] = [await freePort(), await freePort(), await freePort()];
+  const children: ChildProcess[] = [];
+  const clients: Redis[] = [];
+  const client = (port: number) => {
+    const redis = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+    redis.on("error", () => {});
+    clients.push(redis);
+    return redis;
+  };
+  const server = async (port: number, ...extra: string[]) => {
+    const data = join(dir, String(port));
+    await mkdir(data);
+    children.push(
+      spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", data, "--save", "", "--appendonly", "no", ...extra], {
+        stdio: "ignore",
+      }),
+    );
+  };
+  const dispose = async () => {
+    for (const redis of clients) redis.disconnect();
+    await Promise.all(
+      children.map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGKILL");
+        return exited;
+      }),
+    );
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await server(masterPort);
+    await server(replicaPort, "--replicaof", "127.0.0.1", String(masterPort));
+    // The Sentinel rewrites its configuration file: it must be writable, hence the temporary directory.
+    const conf = join(dir, "sentinel.conf");
+    await writeFile(
+      conf,
+      [
+        `port ${sentinelPort}`,
+        "bind 127.0.0.1",
+        `dir ${dir}`,
+        `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
+        `sentinel down-after-milliseconds ${name} 1000`,
+        `sentinel failover-timeout ${name} 5000`,
+        "",
+      ].join("\n"),
+    );
+    children.push(spawn("redis-server", [conf, "--sentinel"], { stdio: "ignore" }));
+    const sentinel = client(sentinelPort);
+    const replica = client(replicaPort);
+    await until("the replica in sync", async () => /master_link_status:up/.test(await replica.info("replication")));
+    await until("the Sentinel to know the master and its replica", async () => {
+      const master = (await sentinel.call("SENTINEL", "get-master-addr-by-name", name)) as string[] | null;
+      const replicas = (await sentinel.call("SENTINEL", "replicas", name)) as string[][];
+      return master?.[1] === String(masterPort) && replicas.length === 1;
+    });
+    const currentMaster = async () => Number(((await sentinel.call("SENTINEL", "get-master-addr-by-name", name)) as string[])[1]);
+    return {
+      sentinels: `127.0.0.1:${sentinelPort}`,
+      name,
+      masterPort: currentMaster,
+      masterClient: async () => client(await currentMaster()),
+      failover: async () => {
+        const before = await currentMaster();
+        // NOGOODSLAVE until the Sentinel has fresh INFO from the replica (it asks every 10 s): retry.
+        await until("SENTINEL FAILOVER to be accepted", async () => (await sentinel.call("SENTINEL", "FAILOVER", name)) === "OK");
+        await until("the Sentinel to report the new master", async () => (await currentMaster()) !== before);
+        const promoted = client(await currentMaster());
+        await until("the new master to accept writes", async () => /role:master/.test(await promoted.info("replication")));
+      },
+      dispose,
+    };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
 }
