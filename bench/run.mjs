@@ -1,7 +1,8 @@
 // npm run bench: measures the service against a bare node:http server returning the same bytes, in one run,
 // on loopback, bounded in time. Needs a built service (npm run build), PostgreSQL, and Redis when REDIS_URL or
 // the default 127.0.0.1:6379 answers. Prints a markdown table of req/s, p50, p99 and the ratio to the ceiling.
-//   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 32).
+//   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 32),
+//   BENCH_ONLY (e.g. "write") to run only the scenarios whose name starts with it.
 // The service and its ceiling are measured alternately, BENCH_ROUNDS times each after a short warm-up, and the
 // median round of each is reported: on a small machine one measurement alone swings by tens of percent.
 import { join } from "node:path";
@@ -70,7 +71,7 @@ async function main() {
       { name: "30-tenant aliased query (cached)", body: { query: MANY } },
     ];
     const rows = [];
-    for (const scenario of scenarios) {
+    for (const scenario of scenarios.filter(({ name }) => name.startsWith(process.env.BENCH_ONLY ?? ""))) {
       const sample = scenario.body ?? scenario.rotate(0);
       const { text } = await gql(service.url, sample.query, sample.variables);
       const bare = await start(join(root, "bench/bare-server.mjs"), { BARE_BODY: text });

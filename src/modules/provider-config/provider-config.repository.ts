@@ -7,7 +7,7 @@ import { ChangeType } from "../../domain/provider.js";
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
-import { LOST_RACE, type LostRace } from "../../infra/database/unit-of-work.js";
+import { LOST_RACE, type LostRace, type TenantGuard } from "../../infra/database/unit-of-work.js";
 import type { ChangeAudit, ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
 
 const COLUMNS = Prisma.raw(`id, tenant_id AS "tenantId", provider_type AS "providerType", provider_name AS "providerName",
@@ -44,6 +44,26 @@ export interface NewConfig extends ConfigKey, ConfigState {
   createdAt?: Date;
   createdBy?: string | null;
 }
+
+/** A change to one existing config, applied by the database to whatever state is stored (updateInOneStatement). */
+export interface StoredChange {
+  /** The state fields to set; absent ones keep their stored value. */
+  changes: Partial<ConfigState>;
+  /** Written only at this version. */
+  expectedVersion?: number;
+  /** Not written when the result would be enabled without an API key. */
+  requiresApiKey: boolean;
+}
+
+/** Column of each state field, as update_provider_config takes them (jsonb_populate_record). */
+const STATE_COLUMNS: Record<keyof ConfigState, string> = {
+  priority: "priority",
+  enabled: "enabled",
+  configData: "config_data",
+  apiKey: "api_key",
+  apiSecret: "api_secret",
+  apiKeyHint: "api_key_hint",
+};
 
 export interface DeletedRow {
   id: string;
@@ -150,6 +170,30 @@ export class ProviderConfigRepository {
       ), snapshot AS (${snapshotOf(changeType, audit)})
       SELECT ${COLUMNS} FROM changed`);
     return rows[0] ?? LOST_RACE;
+  }
+
+  /**
+   * Applies `change` to the config at `key` with its snapshot, in one autocommit statement that takes `guard` first
+   * (update_provider_config, prisma/migrations/20261202070000_update_config_function). `written: false` returns the
+   * stored config untouched: the version differs, nothing would change, or the API key would be missing. Null when
+   * the tenants of `guard` hold no such config.
+   */
+  async updateInOneStatement(
+    db: Executor,
+    guard: TenantGuard,
+    key: ConfigKey,
+    change: StoredChange,
+    audit: ChangeAudit,
+  ): Promise<{ written: boolean; config: StoredConfig } | null> {
+    const patch = Object.fromEntries(Object.entries(change.changes).map(([field, value]) => [STATE_COLUMNS[field as keyof ConfigState], value]));
+    const rows = await db.query<StoredConfig & { written: boolean }>(Prisma.sql`SELECT result.written, ${COLUMNS}
+      FROM update_provider_config(${guard.tenants}, ${guard.role}::text, ${key.tenantId}, ${key.providerType}::"ProviderType",
+        ${key.providerName}, ${change.expectedVersion ?? null}::int, ${JSON.stringify(patch)}::jsonb, ${change.requiresApiKey},
+        ${audit.changedBy}, ${audit.changeReason}::text) AS result, LATERAL (SELECT (result.config).*) AS config`);
+    const [row] = rows;
+    if (!row) return null;
+    const { written, ...config } = row;
+    return { written, config };
   }
 
   /** Deletes the config if still at `expectedVersion`; its DELETED snapshot takes the next version, which is returned. */

@@ -79,6 +79,22 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
   return { kind: "update", config: current, state, changeType: changeTypeOf(current, state) };
 }
 
+/**
+ * What `patch` sets whatever the stored state is, as planUpsert would merge it: the fields it gives, a removed API
+ * key with its hint. Undefined when the result depends on the stored state beyond that: a credential given in
+ * plaintext is kept when it is the stored one, else sealed to the config's id, which only planUpsert can tell.
+ */
+export function fixedChanges(patch: ConfigPatch): Partial<ConfigState> | undefined {
+  if (typeof patch.apiKey === "string" || typeof patch.apiSecret === "string") return undefined;
+  const changes: Partial<ConfigState> = {};
+  if (patch.priority !== undefined) changes.priority = patch.priority;
+  if (patch.enabled !== undefined) changes.enabled = patch.enabled;
+  if (patch.configData !== undefined) changes.configData = patch.configData;
+  if (patch.apiKey === null) Object.assign(changes, { apiKey: null, apiKeyHint: null });
+  if (patch.apiSecret === null) changes.apiSecret = null;
+  return changes;
+}
+
 /** ENABLED/DISABLED when the flag flips, whatever else changed; UPDATED otherwise. */
 export function changeTypeOf(current: ConfigState, next: ConfigState): ChangeType {
   if (current.enabled !== next.enabled) return next.enabled ? ChangeType.ENABLED : ChangeType.DISABLED;

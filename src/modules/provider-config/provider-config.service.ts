@@ -16,6 +16,7 @@ import {
   type ConfigPatch,
   type CredentialSealer,
   checkExpectedVersion,
+  fixedChanges,
   notFoundConfig,
   type PlannedWrite,
   planUpsert,
@@ -84,12 +85,14 @@ export class ProviderConfigService {
     const { patch, expectedVersion, changeReason } = validateUpsert(input, this.deps.configSchemas);
     assertTenantAccess(caller, input.tenantId, Scope.CONFIG_WRITE);
     const audit = { changedBy: caller.id, changeReason };
-    const { config, changed } = await this.deps.unitOfWork.write(onlyTenants(patch.tenantId), async (db) => {
-      const current = await this.deps.repository.findByKey(db, patch, { lock: true });
-      const plan = this.plan(current, patch, expectedVersion, "input.");
-      if (plan.kind === "create") await this.deps.limit.ensureRoom(db, patch.tenantId, [patch], "input.tenantId");
-      return this.write(db, plan, patch, audit);
-    });
+    const { config, changed } =
+      (await this.updateInOneStatement(patch, expectedVersion, audit)) ??
+      (await this.deps.unitOfWork.write(onlyTenants(patch.tenantId), async (db) => {
+        const current = await this.deps.repository.findByKey(db, patch, { lock: true });
+        const plan = this.plan(current, patch, expectedVersion, "input.");
+        if (plan.kind === "create") await this.deps.limit.ensureRoom(db, patch.tenantId, [patch], "input.tenantId");
+        return this.write(db, plan, patch, audit);
+      }));
     if (changed) await this.deps.listener.configsChanged(patch.tenantId, [patch.providerType]);
     return toRecord(config);
   }
@@ -202,6 +205,29 @@ export class ProviderConfigService {
     const changedTypes = new Set(plan.changes.filter((change) => change.action !== "UNCHANGED").map((change) => change.providerType));
     if (changedTypes.size > 0) await this.deps.listener.configsChanged(tenantId, [...changedTypes]);
     return { tenantId, dryRun: false, ...countChanges(plan.changes), changes: plan.changes, configs: sortConfigs(configs).map(viewOf) };
+  }
+
+  /**
+   * The common upsert, a change to an existing config, in one round trip (the database merges `patch` into the
+   * stored state). Whatever the statement does not write, the rules decide against the stored config it returns: a
+   * failed expectedVersion or a missing API key throws, a no-op returns it. Undefined when only the transaction can
+   * decide: a create (the tenant's limit), a credential given in plaintext, a plan that would still write.
+   */
+  private async updateInOneStatement(
+    patch: ConfigPatch,
+    expectedVersion: number | undefined,
+    audit: ChangeAudit,
+  ): Promise<{ config: StoredConfig; changed: boolean } | undefined> {
+    const changes = fixedChanges(patch);
+    if (!changes) return undefined;
+    const requiresApiKey = this.deps.requiresApiKey(patch.providerType, patch.providerName);
+    const result = await this.deps.unitOfWork.autocommit(onlyTenants(patch.tenantId), (db, guard) =>
+      this.deps.repository.updateInOneStatement(db, guard, patch, { changes, expectedVersion, requiresApiKey }, audit),
+    );
+    if (!result) return undefined;
+    if (result.written) return { config: result.config, changed: true };
+    const plan = this.plan(result.config, patch, expectedVersion, "input.");
+    return plan.kind === "unchanged" ? { config: plan.config, changed: false } : undefined;
   }
 
   /** Plans a whole-tenant write; throws every problem of every entry at once. */
