@@ -276,3 +276,38 @@ describe("reads", () => {
     });
   });
 });
+
+describe("round trips (issue 15)", () => {
+  let counted: TestApp;
+  beforeAll(async () => {
+    counted = await startTestApp({ countQueries: true });
+  });
+  afterAll(() => counted.stop());
+
+  /** Every statement the write sent, BEGIN and COMMIT included. */
+  async function statementsOf(input: UpsertProviderConfigInput): Promise<string[]> {
+    counted.queries.length = 0;
+    const response = await counted.run(UpsertProviderConfigDocument, { input });
+    expect(response.errors).toBeUndefined();
+    return counted.queries;
+  }
+
+  test("a change to an existing config, and a write that changes nothing, is one statement", async () => {
+    const key = { tenantId: tenant(), providerType: "WEATHER", providerName: "open_meteo" } satisfies UpsertProviderConfigInput;
+    const created = await statementsOf(key);
+    expect(created).toContain("BEGIN");
+    for (const input of [{ ...key, configData: { n: 1 } }, { ...key, configData: { n: 1 } }, { ...key, enabled: false, expectedVersion: 2 }]) {
+      const statements = await statementsOf(input);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toContain("update_provider_config(");
+    }
+  });
+
+  test("a credential given in plaintext takes the transaction (it is compared with the stored one, then sealed)", async () => {
+    const key = { tenantId: tenant(), providerType: "SMS", providerName: "twilio", apiKey: "AC1234567890abcdef" } satisfies UpsertProviderConfigInput;
+    await statementsOf(key);
+    const again = await statementsOf({ ...key, configData: { from: "+967" } });
+    expect(again).toContain("BEGIN");
+    expect(again.some((sql) => sql.includes("update_provider_config("))).toBe(false);
+  });
+});

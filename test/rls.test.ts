@@ -72,13 +72,37 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     );
     expect(updated).toEqual([]);
   });
+
+  test.skipIf(skip)("the one-statement update is guarded by the tenants it is given, and leaves no setting behind", async () => {
+    const unitOfWork = new UnitOfWork(t.app.database.adapter);
+    const repository = new ProviderConfigRepository();
+    const change = { changes: { enabled: false }, requiresApiKey: false };
+    const audit = { changedBy: "rls-test", changeReason: null };
+    const keyOf = (tenantId: string) => ({ tenantId, providerType: "MAP", providerName: "openstreetmap" }) as const;
+    // Tenant A's statement asked to change tenant B's config: it sees no such config and writes nothing.
+    expect(await unitOfWork.autocommit(onlyTenants(a), (db, guard) => repository.updateInOneStatement(db, guard, keyOf(b), change, audit))).toBeNull();
+    const ofB = await unitOfWork.read(onlyTenants(b), (db) => repository.findById(db, idOfB, ALL_TENANTS));
+    expect(ofB).toMatchObject({ enabled: true, version: 1 });
+    // Called directly with a forged patch: identity, version and audit columns are never taken from it.
+    const [forged] = await unitOfWork.autocommit(onlyTenants(a), (db, guard) =>
+      db.query<{ written: boolean; tenantId: string; version: number; updatedBy: string }>(Prisma.sql`SELECT written,
+          (config).tenant_id AS "tenantId", (config).version, (config).updated_by AS "updatedBy"
+        FROM update_provider_config(${guard.tenants}, ${guard.role}::text, ${a}, 'MAP', 'openstreetmap', NULL,
+          ${JSON.stringify({ tenant_id: b, version: 99, updated_by: "forged", priority: "TERTIARY" })}::jsonb, false, 'rls-test', NULL)`),
+    );
+    expect(forged).toEqual({ written: true, tenantId: a, version: 2, updatedBy: "rls-test" });
+    // The tenant setting ended with the statement (one pooled connection: the next statement reuses it).
+    const [setting] = await t.outsideTransaction<{ value: string | null }>("SELECT current_setting('app.tenant_id', true) AS value");
+    expect(setting?.value ?? "").toBe("");
+  });
 });
 
 describe.skipIf(!hasPostgres())("a direct connection as the application role", () => {
   let client: pg.Client;
+  const direct = tenant("rls-direct");
   beforeAll(async () => {
     const t = await startTestApp();
-    await seed(t, tenant("rls-direct"));
+    await seed(t, direct);
     await t.stop();
     client = new pg.Client({ connectionString: inject("databaseUrl") as string, options: "-c role=pcs_app" });
     await client.connect();
@@ -93,6 +117,19 @@ describe.skipIf(!hasPostgres())("a direct connection as the application role", (
     expect((await client.query("SELECT count(*)::int AS n FROM provider_configs")).rows[0].n).toBeGreaterThan(0);
     await client.query("COMMIT");
     expect((await client.query("SELECT count(*)::int AS n FROM provider_configs")).rows[0].n).toBe(0);
+  });
+
+  test("cannot reach another tenant's config through update_provider_config", async () => {
+    const { rows: written } = await client.query(
+      `SELECT written FROM update_provider_config($1, NULL, $2, 'MAP', 'openstreetmap', NULL, '{"enabled": false}', false, 'direct', NULL)`,
+      [tenant("rls-other"), direct],
+    );
+    expect(written).toEqual([]);
+    await client.query("BEGIN");
+    await client.query("SELECT set_config('app.tenant_id', '*', true)");
+    const { rows } = await client.query("SELECT enabled, version FROM provider_configs WHERE tenant_id = $1", [direct]);
+    await client.query("COMMIT");
+    expect(rows).toEqual([{ enabled: true, version: 1 }]);
   });
 
   test("cannot read the migrations table or change the schema", async () => {
