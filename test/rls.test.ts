@@ -80,7 +80,9 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     const audit = { changedBy: "rls-test", changeReason: null };
     const keyOf = (tenantId: string) => ({ tenantId, providerType: "MAP", providerName: "openstreetmap" }) as const;
     // Tenant A's statement asked to change tenant B's config: it sees no such config and writes nothing.
-    expect(await unitOfWork.autocommit(onlyTenants(a), (db, guard) => repository.updateInOneStatement(db, guard, keyOf(b), change, audit))).toBeNull();
+    expect(
+      await unitOfWork.autocommit(onlyTenants(a), (db, guard) => repository.updateInOneStatement(db, guard, keyOf(b), change, audit)),
+    ).toBeNull();
     const ofB = await unitOfWork.read(onlyTenants(b), (db) => repository.findById(db, idOfB, ALL_TENANTS));
     expect(ofB).toMatchObject({ enabled: true, version: 1 });
     // Called directly with a forged patch: identity, version and audit columns are never taken from it.

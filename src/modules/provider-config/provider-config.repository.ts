@@ -185,7 +185,9 @@ export class ProviderConfigRepository {
     change: StoredChange,
     audit: ChangeAudit,
   ): Promise<{ written: boolean; config: StoredConfig } | null> {
-    const patch = Object.fromEntries(Object.entries(change.changes).map(([field, value]) => [STATE_COLUMNS[field as keyof ConfigState], value]));
+    const patch = Object.fromEntries(
+      Object.entries(change.changes).map(([field, value]) => [STATE_COLUMNS[field as keyof ConfigState], value]),
+    );
     const rows = await db.query<StoredConfig & { written: boolean }>(Prisma.sql`SELECT result.written, ${COLUMNS}
       FROM update_provider_config(${guard.tenants}, ${guard.role}::text, ${key.tenantId}, ${key.providerType}::"ProviderType",
         ${key.providerName}, ${change.expectedVersion ?? null}::int, ${JSON.stringify(patch)}::jsonb, ${change.requiresApiKey},
