@@ -137,12 +137,11 @@ export class RedisCache implements GenerationalCache {
 
   async invalidate(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    // Attempted even while distrusted: another instance may be serving from Redis right now.
-    const batch = this.redis.multi();
-    for (const key of keys) batch.set(this.generationKey(key), this.token(), "EX", GENERATION_TTL_SECONDS);
+    // Attempted even while distrusted: another instance may be serving from Redis right now. Plain SETs, not a
+    // MULTI: each generation stands alone, and auto-pipelining sends them in one write together with whatever
+    // else this tick sends (concurrent writes' invalidations, the change signal).
     try {
-      const results = await batch.exec();
-      if (!results || results.some(([error]) => error)) throw new Error("invalidation failed");
+      await Promise.all(keys.map((key) => this.redis.set(this.generationKey(key), this.token(), "EX", GENERATION_TTL_SECONDS)));
     } catch {
       this.failed("configs", 0);
       // This write's invalidation may be lost: replace the epoch as soon as Redis answers again.
