@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { onlyTenants } from "../src/domain/tenant-scope.js";
 import { Prisma } from "../src/generated/prisma/client.js";
 import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
+import { ProviderConfigRepository } from "../src/modules/provider-config/provider-config.repository.js";
 import { hasPostgres, hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { hasPgBouncer, type PgBouncer, startPgBouncer } from "./support/pgbouncer.js";
 
@@ -77,6 +78,29 @@ describe.skipIf(!hasPostgres() || !hasPgBouncer())("two instances through PgBoun
       ),
     );
     for (const [row] of seen) expect(row).toEqual({ user: "pcs_app", tenants: [mine] });
+  });
+
+  test("the one-statement update takes the role itself: it cannot reach another tenant's config", async () => {
+    const mine = tenant("bouncer-one-mine");
+    const theirs = tenant("bouncer-one-theirs");
+    for (const tenantId of [mine, theirs]) {
+      expect((await a.gql(UPSERT, { i: { tenantId, providerType: "MAP", providerName: "openstreetmap" } })).errors).toBeUndefined();
+    }
+    const unitOfWork = new UnitOfWork(a.app.database.adapter, undefined, a.app.database.transactionRole);
+    const repository = new ProviderConfigRepository();
+    const change = { changes: { configData: { n: 1 } }, requiresApiKey: false };
+    const audit = { changedBy: "bouncer-test", changeReason: null };
+    // The login user bypasses row-level security: only the role taken inside the statement keeps tenants apart.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        unitOfWork.autocommit(onlyTenants(mine), (db, guard) =>
+          repository.updateInOneStatement(db, guard, { tenantId: theirs, providerType: "MAP", providerName: "openstreetmap" }, change, audit),
+        ),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 10 }, () => null));
+    const read = await b.gql(READ, { t: theirs });
+    expect(read.data?.providerConfigs).toEqual([{ providerName: "openstreetmap", version: 1, configData: {} }]);
   });
 
   test("the change feed and the per-tenant config limit (transaction-scoped locks) work through the pooler", async () => {
