@@ -94,7 +94,13 @@ describe.skipIf(!hasPostgres() || !hasPgBouncer())("two instances through PgBoun
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         unitOfWork.autocommit(onlyTenants(mine), (db, guard) =>
-          repository.updateInOneStatement(db, guard, { tenantId: theirs, providerType: "MAP", providerName: "openstreetmap" }, change, audit),
+          repository.updateInOneStatement(
+            db,
+            guard,
+            { tenantId: theirs, providerType: "MAP", providerName: "openstreetmap" },
+            change,
+            audit,
+          ),
         ),
       ),
     );

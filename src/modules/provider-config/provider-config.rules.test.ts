@@ -4,7 +4,15 @@ import { describe, expect, test } from "vitest";
 import { ChangeType, ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { StoredConfig } from "./provider-config.model.js";
-import { type ConfigPatch, type CredentialSealer, credentialContext, type PlanOptions, planUpsert } from "./provider-config.rules.js";
+import {
+  type ConfigPatch,
+  type CredentialSealer,
+  credentialContext,
+  fixedChanges,
+  type PlanOptions,
+  planUpsert,
+  sameState,
+} from "./provider-config.rules.js";
 
 /** Readable and bound to its context like the real one; every seal is distinct, like AES-GCM with a random IV. */
 class FakeSealer implements CredentialSealer {
@@ -223,4 +231,42 @@ describe("expectedVersion", () => {
     expect(error.message).toContain(says);
     expect(sealer.seals).toBe(seals);
   });
+});
+
+describe("fixedChanges (the patch the database applies in one statement)", () => {
+  test("is undefined when a credential is given in plaintext", () => {
+    expect(fixedChanges({ ...KEY, apiKey: "sk_new" })).toBeUndefined();
+    expect(fixedChanges({ ...KEY, apiSecret: "whsec_2" })).toBeUndefined();
+  });
+
+  // update_provider_config sets the fields it is given over the stored ones (jsonb_populate_record) and writes when
+  // the result differs: the same state and the same no-op verdict as planUpsert's, every time.
+  const patches: Array<Partial<ConfigPatch>> = [
+    {},
+    { priority: ProviderPriority.SECONDARY },
+    { priority: ProviderPriority.TERTIARY },
+    { enabled: true },
+    { enabled: false, configData: { currency: "USD" } },
+    { configData: { limits: { daily: 100 }, currency: "YER" } },
+    { apiKey: null },
+    { apiSecret: null, enabled: false },
+    { apiKey: null, apiSecret: null, priority: ProviderPriority.DISABLED },
+  ];
+  test.each(patches.flatMap((patch) => [true, false].map((enabled) => [patch, enabled] as const)))(
+    "%j over a stored config with enabled %s: the same state, no-op and change type as planUpsert",
+    (patch, enabled) => {
+      const sealer = new FakeSealer();
+      const current = stored(sealer, { enabled });
+      const changes = fixedChanges({ ...KEY, ...patch });
+      const merged = { ...current, ...changes };
+      const planned = plan(current, patch, { sealer });
+      if (planned.kind === "unchanged") expect(sameState(merged, current)).toBe(true);
+      else {
+        expect(planned.kind).toBe("update");
+        if (planned.kind !== "update") return;
+        expect(merged).toMatchObject(planned.state);
+        expect(sameState(merged, current)).toBe(false);
+      }
+    },
+  );
 });
