@@ -49,6 +49,7 @@ import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
 import { ConfigSchemaValidator } from "./modules/catalog/config-schema.validator.js";
+import { SecretFields } from "./modules/catalog/secret-fields.js";
 import { ChangeEventRepository } from "./modules/change-events/change-event.repository.js";
 import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver.js";
 import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
@@ -168,10 +169,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const redis = redisTarget ? createRedisClient(redisTarget, logger) : undefined;
   const catalog = loadCatalog();
   // Compiled once: every write that carries configData is checked against its provider's schema (SPEC.md §10.3).
-  const configSchemas = new ConfigSchemaValidator(catalog.list());
+  const secretFields = new SecretFields(catalog.list());
+  const configSchemas = new ConfigSchemaValidator(catalog.list(), secretFields);
   const unitOfWork = new UnitOfWork(database.adapter, options.onQuery, database.transactionRole);
-  const configRepository = new ProviderConfigRepository();
-  const historyRepository = new HistoryRepository();
+  const configRepository = new ProviderConfigRepository(secretFields);
+  const historyRepository = new HistoryRepository(secretFields);
   const cacheEvents: CacheEvents = {
     hit: (name, count) => metrics.cacheHit(name, count),
     miss: (name, count) => metrics.cacheMiss(name, count),
@@ -184,7 +186,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const tenantSource = new CachedTenantConfigSource(new DatabaseTenantConfigSource(unitOfWork, configRepository), cache);
   // Every committed change moves its tenant to a new cache generation before the write is acknowledged.
   // ... and wakes the change hubs: this instance's at once, the others' through Redis (SPEC.md §9).
-  const changeEvents = new ChangeEventRepository();
+  const changeEvents = new ChangeEventRepository(secretFields);
   const changeFeed = new ChangeFeedService(unitOfWork, changeEvents);
   const changeHub = new ChangeHub({ unitOfWork, repository: changeEvents, logger });
   const changeSignal = redis ? await redisChangeSignal(redis, `${config.redis.keyPrefix}changes`, () => changeHub.wake()) : NO_SIGNAL;
@@ -205,6 +207,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     unitOfWork,
     repository: configRepository,
     sealer,
+    secretFields,
     requiresApiKey: (type, name) => catalog.requiresApiKey(type, name),
     configSchemas,
     listener,

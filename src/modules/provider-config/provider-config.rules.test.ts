@@ -3,6 +3,8 @@
 import { describe, expect, test } from "vitest";
 import { ChangeType, ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { AppError, ErrorCode } from "../../errors.js";
+import { loadCatalog } from "../catalog/catalog.js";
+import { SecretFields } from "../catalog/secret-fields.js";
 import type { StoredConfig } from "./provider-config.model.js";
 import { type ConfigPatch, type CredentialSealer, credentialContext, type PlanOptions, planUpsert } from "./provider-config.rules.js";
 
@@ -30,6 +32,8 @@ function stored(sealer: FakeSealer, overrides: Partial<StoredConfig> = {}): Stor
     priority: ProviderPriority.SECONDARY,
     enabled: true,
     configData: { currency: "YER", limits: { daily: 100 } },
+    secretData: {},
+    clearSecrets: {},
     apiKey: sealer.seal("sk_live_abcdefgh1234", credentialContext(ID, "apiKey")),
     apiSecret: sealer.seal("whsec_1", credentialContext(ID, "apiSecret")),
     apiKeyHint: "****1234",
@@ -43,7 +47,13 @@ function stored(sealer: FakeSealer, overrides: Partial<StoredConfig> = {}): Stor
 }
 
 function plan(current: StoredConfig | null, patch: Partial<ConfigPatch>, options: Partial<PlanOptions> & { sealer: FakeSealer }) {
-  return planUpsert(current, { ...KEY, ...patch }, { requiresApiKey: false, fieldPrefix: "input.", newId: () => "new-id", ...options });
+  return planUpsert(current, { ...KEY, ...patch }, {
+    secretFields: new SecretFields(loadCatalog().list()),
+    requiresApiKey: false,
+    fieldPrefix: "input.",
+    newId: () => "new-id",
+    ...options,
+  });
 }
 
 function thrown(run: () => unknown): AppError {

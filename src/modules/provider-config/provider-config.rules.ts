@@ -4,12 +4,15 @@ import { ChangeType, type JsonObject, ProviderPriority } from "../../domain/prov
 import { jsonEqual, type Problems } from "../../domain/validation.js";
 import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
 import { apiKeyHint } from "../../infra/crypto/secret-box.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
+import { mergeSecrets, sameSecretData } from "./secret-data.js";
 
 /** A validated write to one config. Absent properties keep the stored value. */
 export interface ConfigPatch extends ConfigKey {
   priority?: ProviderPriority;
   enabled?: boolean;
+  /** As given: secret fields included (null removes one; see secret-data.ts). */
   configData?: JsonObject;
   /** null removes the stored value. */
   apiKey?: string | null;
@@ -23,7 +26,9 @@ export interface CredentialSealer {
 }
 
 export type CredentialField = "apiKey" | "apiSecret";
-export const credentialContext = (configId: string, field: CredentialField): string => `provider-config:${configId}:${field}`;
+/** A sealed value's field: a credential, or a secret configData field (`configData.webhookSecret`). */
+export type SealedField = CredentialField | `configData.${string}`;
+export const credentialContext = (configId: string, field: SealedField): string => `provider-config:${configId}:${field}`;
 
 export type PlannedWrite =
   | { kind: "unchanged"; config: StoredConfig }
@@ -32,6 +37,7 @@ export type PlannedWrite =
 
 export interface PlanOptions {
   sealer: CredentialSealer;
+  secretFields: SecretFields;
   /** Whether the catalog says this provider needs an API key. */
   requiresApiKey: boolean;
   expectedVersion?: number;
@@ -55,10 +61,12 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
   checkExpectedVersion(current, options.expectedVersion, `${options.fieldPrefix}expectedVersion`);
   const id = current?.id ?? options.newId();
   const apiKey = mergeCredential(current, id, "apiKey", patch.apiKey, options.sealer);
+  const given = patch.configData && options.secretFields.split(patch.providerType, patch.providerName, patch.configData);
   const state: ConfigState = {
     priority: patch.priority ?? current?.priority ?? ProviderPriority.PRIMARY,
     enabled: patch.enabled ?? current?.enabled ?? true,
-    configData: patch.configData ?? current?.configData ?? {},
+    configData: given?.plain ?? current?.configData ?? {},
+    secretData: mergeSecrets(options.sealer, id, current, given?.secret),
     apiKey,
     apiSecret: mergeCredential(current, id, "apiSecret", patch.apiSecret, options.sealer),
     apiKeyHint:
@@ -85,14 +93,15 @@ export function changeTypeOf(current: ConfigState, next: ConfigState): ChangeTyp
   return ChangeType.UPDATED;
 }
 
-/** Credentials compare by identity of the sealed value: mergeCredential keeps it when the plaintext is the same. */
+/** Sealed values compare by identity: mergeCredential and mergeSecrets keep them when the plaintext is the same. */
 export function sameState(a: ConfigState, b: ConfigState): boolean {
   return (
     a.priority === b.priority &&
     a.enabled === b.enabled &&
     a.apiKey === b.apiKey &&
     a.apiSecret === b.apiSecret &&
-    jsonEqual(a.configData, b.configData)
+    jsonEqual(a.configData, b.configData) &&
+    sameSecretData(a.secretData, b.secretData)
   );
 }
 

@@ -6,6 +6,7 @@ import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import { type ConfigDataSchemas, type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
 import type { ChangeAudit } from "./provider-config.model.js";
@@ -43,6 +44,8 @@ export interface ProviderConfigServiceDeps {
   unitOfWork: UnitOfWork;
   repository: ProviderConfigRepository;
   sealer: CredentialSealer;
+  /** Which configData fields are sealed apart (SPEC.md §10.3). */
+  secretFields: SecretFields;
   requiresApiKey: (providerType: ProviderType, providerName: string) => boolean;
   /** Every configData written by upsert and batch is checked against its provider's schema. */
   configSchemas: ConfigDataSchemas;
@@ -210,6 +213,7 @@ export class ProviderConfigService {
     const plan = planTenant(stored, entries, {
       replace: options.replace,
       sealer: this.deps.sealer,
+      secretFields: this.deps.secretFields,
       requiresApiKey: this.deps.requiresApiKey,
       newId: randomUUID,
       problems,
@@ -222,6 +226,7 @@ export class ProviderConfigService {
   private plan(current: StoredConfig | null, patch: ConfigPatch, expectedVersion: number | undefined, fieldPrefix: string): PlannedWrite {
     return planUpsert(current, patch, {
       sealer: this.deps.sealer,
+      secretFields: this.deps.secretFields,
       requiresApiKey: this.deps.requiresApiKey(patch.providerType, patch.providerName),
       expectedVersion,
       fieldPrefix,

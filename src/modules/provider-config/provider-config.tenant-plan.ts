@@ -5,7 +5,9 @@ import type { ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { jsonEqual, type Problems } from "../../domain/validation.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
 import { sortConfigs } from "./provider-config.order.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import { type ConfigPatch, type CredentialSealer, type PlannedWrite, planUpsert } from "./provider-config.rules.js";
+import { sameSecretData } from "./secret-data.js";
 import type { ProviderConfigViewRecord } from "./tenant-config.model.js";
 
 /** One config to bring into the tenant. */
@@ -46,6 +48,7 @@ export interface TenantPlan {
 export interface TenantPlanOptions {
   replace: boolean;
   sealer: CredentialSealer;
+  secretFields: SecretFields;
   requiresApiKey: (providerType: ProviderType, providerName: string) => boolean;
   newId: () => string;
   /** Where every entry's problem goes (the API-key rule), so that all are reported at once. */
@@ -61,6 +64,7 @@ export function planTenant(stored: readonly StoredConfig[], entries: readonly Te
     const patch: ConfigPatch = current ? entry.patch : { ...entry.onCreate, ...entry.patch };
     const plan = planUpsert(current, patch, {
       sealer: options.sealer,
+      secretFields: options.secretFields,
       requiresApiKey: options.requiresApiKey(patch.providerType, patch.providerName),
       fieldPrefix: entry.fieldPrefix ?? `configs[${index}].`,
       newId: options.newId,
@@ -98,9 +102,11 @@ export function changedFields(plan: PlannedWrite): string[] {
   if (plan.kind === "create") return FIELDS.filter((field) => plan.state[field] !== null);
   const before: ConfigState = plan.config;
   const after = plan.state;
-  // Credentials compare by their sealed value: planUpsert keeps it when the plaintext is the same.
+  // Sealed values compare by identity: planUpsert keeps them when the plaintext is the same.
   return FIELDS.filter((field) =>
-    field === "configData" ? !jsonEqual(before.configData, after.configData) : before[field] !== after[field],
+    field === "configData"
+      ? !jsonEqual(before.configData, after.configData) || !sameSecretData(before.secretData, after.secretData)
+      : before[field] !== after[field],
   );
 }
 
