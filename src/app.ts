@@ -86,6 +86,7 @@ import { type ConfigChangeListener, ProviderConfigService } from "./modules/prov
 import { CachedTenantConfigSource, DatabaseTenantConfigSource } from "./modules/provider-config/provider-config.source.js";
 import { ProviderConfigCatalogResolver } from "./modules/provider-config/provider-config-catalog.resolver.js";
 import { TenantConfigLimit } from "./modules/provider-config/tenant-config-limit.js";
+import { ClearSecretSealer } from "./modules/provider-config/secret-fields.sealer.js";
 import { ProviderHealthChecker } from "./modules/provider-health/provider-health.checker.js";
 import { ProviderStatus } from "./modules/provider-health/provider-health.model.js";
 import { ObservedProviderHealthStore } from "./modules/provider-health/provider-health.observed-store.js";
@@ -128,6 +129,8 @@ export interface App {
   readonly eventPublisher?: EventPublisher;
   /** History retention (SPEC.md §11), when HISTORY_RETENTION_DAYS is set; runOnce() runs a pass now. */
   readonly historyRetention?: HistoryRetention;
+  /** Seals secret configData fields stored in clear (SPEC.md §10.3): started by listen(); run() runs a pass now. */
+  readonly clearSecrets: ClearSecretSealer;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -202,6 +205,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     onEnd: (reason) => metrics.subscriptionEnded(reason),
   });
   const limit = new TenantConfigLimit(configRepository, config.maxConfigsPerTenant);
+  const clearSecrets = new ClearSecretSealer({ unitOfWork, sealer, secretFields, logger });
 
   const configService = new ProviderConfigService({
     unitOfWork,
@@ -414,6 +418,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     changes: changeSubscriptions,
     eventPublisher: background.eventPublisher,
     historyRetention: background.historyRetention,
+    clearSecrets,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -421,6 +426,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           httpServer.off("error", reject);
           background.start();
           usageRetention.start();
+          clearSecrets.start();
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`);
@@ -435,6 +441,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await apollo.stop();
       await background.stop();
       await usageRetention.stop();
+      await clearSecrets.stop();
       await changeHub.stop();
       await changeSignal.close();
       if (redis) await closeRedisClient(redis);
