@@ -72,8 +72,16 @@ describe("create", () => {
     expect(plan(null, {}, { sealer })).toEqual({
       kind: "create",
       id: "new-id",
-      state: { priority: "PRIMARY", enabled: true, configData: {}, apiKey: null, apiSecret: null, apiKeyHint: null },
+      state: { priority: "PRIMARY", enabled: true, configData: {}, secretData: {}, apiKey: null, apiSecret: null, apiKeyHint: null },
     });
+  });
+
+  test("keeps the provider's secret configData fields apart, sealed for the new id", () => {
+    const sealer = new FakeSealer();
+    const result = plan(null, { configData: { currency: "USD", webhookSecret: "whsec_1" } }, { sealer });
+    if (result.kind !== "create") throw new Error(result.kind);
+    expect(result.state.configData).toEqual({ currency: "USD" });
+    expect(sealer.open(result.state.secretData.webhookSecret ?? "", credentialContext("new-id", "configData.webhookSecret"))).toBe('"whsec_1"');
   });
 
   test("seals credentials for the new id and field, with the key's hint", () => {
