@@ -85,8 +85,8 @@ import { ProviderConfigResolver } from "./modules/provider-config/provider-confi
 import { type ConfigChangeListener, ProviderConfigService } from "./modules/provider-config/provider-config.service.js";
 import { CachedTenantConfigSource, DatabaseTenantConfigSource } from "./modules/provider-config/provider-config.source.js";
 import { ProviderConfigCatalogResolver } from "./modules/provider-config/provider-config-catalog.resolver.js";
-import { TenantConfigLimit } from "./modules/provider-config/tenant-config-limit.js";
 import { ClearSecretSealer } from "./modules/provider-config/secret-fields.sealer.js";
+import { TenantConfigLimit } from "./modules/provider-config/tenant-config-limit.js";
 import { ProviderHealthChecker } from "./modules/provider-health/provider-health.checker.js";
 import { ProviderStatus } from "./modules/provider-health/provider-health.model.js";
 import { ObservedProviderHealthStore } from "./modules/provider-health/provider-health.observed-store.js";

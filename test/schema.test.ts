@@ -1,13 +1,6 @@
 // schema.graphql is emitted from the code, committed, and compatible with the public contract.
 import { readFileSync } from "node:fs";
-import {
-  buildSchema,
-  findBreakingChanges,
-  findDangerousChanges,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
-  printType,
-} from "graphql";
+import { buildSchema, findBreakingChanges, findDangerousChanges, type GraphQLNamedType, type GraphQLObjectType, printType } from "graphql";
 import { describe, expect, test } from "vitest";
 import { renderSchema } from "../src/graphql/print-schema.js";
 import { buildGraphQLSchema } from "../src/graphql/schema.js";

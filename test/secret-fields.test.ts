@@ -16,9 +16,9 @@ import { toChangeEventMessage } from "../src/modules/change-events/change-event.
 import { ChangeEventRepository } from "../src/modules/change-events/change-event.repository.js";
 import { KeyRotationService } from "../src/modules/provider-config/key-rotation.js";
 import { secretFieldContext } from "../src/modules/provider-config/secret-data.js";
+import { codeOf, hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { callerOf } from "./support/audit.js";
 import { expectBadInput } from "./support/errors.js";
-import { codeOf, hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { TEST_JWT_SECRET } from "./support/tokens.js";
 import { transferClient } from "./support/transfer.js";
 
@@ -113,7 +113,9 @@ for (const database of ["postgresql", "pglite"] as const) {
       const [batch] = (
         await must(BATCH, {
           t: tenantId,
-          configs: [{ providerType: "NOTIFICATION", providerName: "onesignal", apiKey: "k", configData: { appId: "a", serviceAccountJson } }],
+          configs: [
+            { providerType: "NOTIFICATION", providerName: "onesignal", apiKey: "k", configData: { appId: "a", serviceAccountJson } },
+          ],
         })
       ).upsertProviderConfigs;
       expect(batch).toMatchObject({ configData: { appId: "a" }, secretFields: ["serviceAccountJson"] });
@@ -129,9 +131,11 @@ for (const database of ["postgresql", "pglite"] as const) {
       const reads = await must(READS, { t: tenantId, id: created.id, at: new Date(Date.now() + 60_000).toISOString() });
       expect(reads.providerConfig.secretFields).toEqual(["webhookSecret"]);
       expect(reads.configHistory.items).toHaveLength(2);
-      await expect.poll(async () => (await must(READS, { t: tenantId, id: created.id, at: new Date().toISOString() })).configChanges.items.length).toBe(2);
+      await expect
+        .poll(async () => (await must(READS, { t: tenantId, id: created.id, at: new Date().toISOString() })).configChanges.items.length)
+        .toBe(2);
       const again = await must(READS, { t: tenantId, id: created.id, at: new Date(Date.now() + 60_000).toISOString() });
-      expectNoPlaintext([reads, again], webhookSecret, serviceAccountJson, "webhookSecret\":", "serviceAccountJson\":");
+      expectNoPlaintext([reads, again], webhookSecret, serviceAccountJson, 'webhookSecret":', 'serviceAccountJson":');
 
       // The NATS payloads are built from the same change-stream rows.
       const events = await t.asAllTenants((db) =>
@@ -142,7 +146,11 @@ for (const database of ["postgresql", "pglite"] as const) {
       expect(payloads[0]?.configData).toEqual({ currency: "SAR" });
       expectNoPlaintext(payloads, webhookSecret, serviceAccountJson, "secretData");
 
-      expect(await credentials(created.id)).toEqual({ configId: created.id, apiKey: "sk_test_0123456789", secretFields: { webhookSecret } });
+      expect(await credentials(created.id)).toEqual({
+        configId: created.id,
+        apiKey: "sk_test_0123456789",
+        secretFields: { webhookSecret },
+      });
       expect((await credentials(batch.id)).secretFields).toEqual({ serviceAccountJson });
       const audited = await t.asAllTenants((db) =>
         db.query<{ operation: string }>(Prisma.sql`SELECT operation FROM credential_access_log WHERE tenant_id = ${tenantId}`),
@@ -159,7 +167,9 @@ for (const database of ["postgresql", "pglite"] as const) {
 
       // configData without the field (or no configData at all) keeps it.
       expect(await upsert(payment(tenantId, { currency: "USD" }))).toMatchObject({ version: 2, secretFields: ["webhookSecret"] });
-      expect(await upsert({ tenantId, providerType: "PAYMENT", providerName: "stripe", priority: "SECONDARY" })).toMatchObject({ version: 3 });
+      expect(await upsert({ tenantId, providerType: "PAYMENT", providerName: "stripe", priority: "SECONDARY" })).toMatchObject({
+        version: 3,
+      });
       expect((await row(id)).secretData.webhookSecret).toBe(sealed);
       // The same plaintext again: no version, the same sealed value.
       expect(await upsert(payment(tenantId, { currency: "USD", webhookSecret }))).toMatchObject({ version: 3 });
@@ -261,7 +271,12 @@ for (const database of ["postgresql", "pglite"] as const) {
       const webhookSecret = plain("whsec");
       const { id } = await upsert(payment(tenantId, { currency: "SAR" }));
       await upsert(payment(tenantId, { currency: "USD" }));
-      const other = await upsert({ tenantId, providerType: "PAYMENT", providerName: "own_gateway", configData: { webhookSecret: "plain" } });
+      const other = await upsert({
+        tenantId,
+        providerType: "PAYMENT",
+        providerName: "own_gateway",
+        configData: { webhookSecret: "plain" },
+      });
       // As a release before sealing wrote them: in config_data, in the config and in its snapshots.
       await t.asAllTenants(async (db) => {
         for (const table of ["provider_configs", "config_versions"]) {
@@ -326,10 +341,12 @@ describe("access", () => {
     const refused = await reader.gql(CREDENTIALS, { id });
     expect(codeOf(refused)).toBe("FORBIDDEN");
     expectNoPlaintext(refused, webhookSecret);
-    expect((await reader.must(`query($id: UUID!) { providerConfig(id: $id) { secretFields configData } }`, { id })).providerConfig).toEqual({
-      secretFields: ["webhookSecret"],
-      configData: { currency: "SAR" },
-    });
+    expect((await reader.must(`query($id: UUID!) { providerConfig(id: $id) { secretFields configData } }`, { id })).providerConfig).toEqual(
+      {
+        secretFields: ["webhookSecret"],
+        configData: { currency: "SAR" },
+      },
+    );
   });
 });
 
@@ -350,7 +367,10 @@ describe("key rotation", () => {
     const { id } = await upsert(payment(tenantId, { currency: "SAR", webhookSecret }));
     await upsert(payment(tenantId, { currency: "USD" }));
 
-    const rotation = new KeyRotationService({ unitOfWork: new UnitOfWork(t.app.database.adapter), sealer: new SecretBox(parseKeyring(`${NEW},${OLD}`)) });
+    const rotation = new KeyRotationService({
+      unitOfWork: new UnitOfWork(t.app.database.adapter),
+      sealer: new SecretBox(parseKeyring(`${NEW},${OLD}`)),
+    });
     expect((await rotation.countRemaining()).valuesByKeyId).toEqual({ old: 6 });
     const report = await rotation.rotate();
     expect(report).toMatchObject({ configs: { rotated: 1, failed: 0 }, snapshots: { rotated: 2, failed: 0 }, remaining: 0 });

@@ -44,7 +44,8 @@ export class ConfigSchemaValidator {
     const validate = this.validators.get(keyOf(providerType, providerName));
     if (!validate) return;
     const removed = this.secretFields.of(providerType, providerName).filter((name) => configData[name] === null);
-    const data = removed.length === 0 ? configData : Object.fromEntries(Object.entries(configData).filter(([name]) => !removed.includes(name)));
+    const data =
+      removed.length === 0 ? configData : Object.fromEntries(Object.entries(configData).filter(([name]) => !removed.includes(name)));
     if (validate(data)) return;
     for (const problem of schemaProblems(validate.errors ?? [], field)) problems.add(problem.path, problem.message);
   }

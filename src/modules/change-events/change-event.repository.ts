@@ -61,7 +61,9 @@ export class ChangeEventRepository {
         SELECT ${EVENT_COLUMNS} FROM config_versions WHERE ${where} AND txid < w.xmin ORDER BY txid, seq LIMIT ${limit}::int
       ) AS e ON true`);
     const watermark = BigInt(rows[0]?.watermark ?? "0");
-    const events = rows.filter((row) => row.id !== null && row.id !== undefined).map(({ watermark: _, ...event }) => separateClearSecrets(event as StoredEvent, this.secretFields));
+    const events = rows
+      .filter((row) => row.id !== null && row.id !== undefined)
+      .map(({ watermark: _, ...event }) => separateClearSecrets(event as StoredEvent, this.secretFields));
     return { watermark, events };
   }
 }

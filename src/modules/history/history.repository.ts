@@ -65,13 +65,19 @@ export class HistoryRepository {
     if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
     if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
     if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
-    return this.snapshots(db, Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`);
+    return this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`,
+    );
   }
 
   async findVersion(db: Executor, configId: string, version: number, scope: TenantScope): Promise<StoredSnapshot | null> {
-    const rows = await this.snapshots(db, Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE config_id = ${configId}::uuid AND version = ${version}::int ${scopeClause(scope)}`);
+    const rows = await this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE config_id = ${configId}::uuid AND version = ${version}::int ${scopeClause(scope)}`,
+    );
     return rows[0] ?? null;
   }
 
@@ -80,8 +86,11 @@ export class HistoryRepository {
     if (keys.length === 0) return [];
     const ids = keys.map((key) => key.configId);
     const versions = keys.map((key) => String(key.version));
-    return this.snapshots(db, Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE (config_id, version) IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::text[]::int[])) ${scopeClause(scope)}`);
+    return this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE (config_id, version) IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::text[]::int[])) ${scopeClause(scope)}`,
+    );
   }
 
   /** Whether the config has any snapshot in scope (it exists, or existed). */
@@ -102,7 +111,9 @@ export class HistoryRepository {
     if (queries.length === 0) return [];
     const tenants = queries.map((query) => query.tenantId);
     const instants = queries.map((query) => query.at.toISOString());
-    return this.snapshots<StoredSnapshot & { query: number }>(db, Prisma.sql`WITH RECURSIVE asked AS (
+    return this.snapshots<StoredSnapshot & { query: number }>(
+      db,
+      Prisma.sql`WITH RECURSIVE asked AS (
         SELECT q.n - 1 AS query, q.tenant_id, q.at::timestamptz AS at
         FROM unnest(${tenants}::text[], ${instants}::text[]) WITH ORDINALITY AS q(tenant_id, at, n)
       ), configs AS (
@@ -119,14 +130,17 @@ export class HistoryRepository {
         WHERE v.tenant_id = configs.tenant_id AND v.config_id = configs.config_id AND v.changed_at <= configs.at
         ORDER BY v.changed_at DESC, v.seq DESC LIMIT 1
       ) AS latest
-      WHERE latest."changeType" <> 'DELETED'::"ChangeType"`);
+      WHERE latest."changeType" <> 'DELETED'::"ChangeType"`,
+    );
   }
 
   /** The first and the last snapshot of a config (its creation, and for a deleted config its DELETED entry). */
   async bounds(db: Executor, configId: string): Promise<{ first: StoredSnapshot; last: StoredSnapshot } | null> {
-    const rows =
-      await this.snapshots(db, Prisma.sql`(SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version ASC LIMIT 1)
-      UNION ALL (SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1)`);
+    const rows = await this.snapshots(
+      db,
+      Prisma.sql`(SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version ASC LIMIT 1)
+      UNION ALL (SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1)`,
+    );
     const [first, last] = rows;
     return first && last ? { first, last } : null;
   }
@@ -134,10 +148,13 @@ export class HistoryRepository {
   /** The newest `limit` snapshots of each config, newest first, in one query. */
   async recentOf(db: Executor, configIds: readonly string[], limit: number, scope: TenantScope): Promise<StoredSnapshot[]> {
     if (configIds.length === 0) return [];
-    return this.snapshots(db, Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM (
+    return this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM (
         SELECT *, row_number() OVER (PARTITION BY config_id ORDER BY version DESC) AS rank FROM config_versions
         WHERE config_id = ANY(${configIds}::uuid[]) ${scopeClause(scope)}
-      ) AS ranked WHERE rank <= ${limit}::int ORDER BY config_id, version DESC`);
+      ) AS ranked WHERE rank <= ${limit}::int ORDER BY config_id, version DESC`,
+    );
   }
 }
 

@@ -15,8 +15,8 @@ import {
 } from "../provider-config/provider-config.model.js";
 import type { ProviderConfigRepository } from "../provider-config/provider-config.repository.js";
 import { type CredentialSealer, credentialContext, openOrUndefined, sameState } from "../provider-config/provider-config.rules.js";
-import { restoreSecrets } from "../provider-config/secret-data.js";
 import type { ConfigChangeListener } from "../provider-config/provider-config.service.js";
+import { restoreSecrets } from "../provider-config/secret-data.js";
 import type { TenantConfigLimit } from "../provider-config/tenant-config-limit.js";
 import type { StoredSnapshot } from "./config-version.model.js";
 import type { HistoryRepository } from "./history.repository.js";

@@ -197,7 +197,11 @@ class RotationRun {
       });
       const secretData: SealedSecrets = Object.fromEntries(secrets.map(({ name, value }) => [name, value]));
       if (apiKey.failed || apiSecret.failed || secrets.some((secret) => secret.failed)) failed++;
-      if (apiKey.value !== row.apiKey || apiSecret.value !== row.apiSecret || secrets.some(({ name, value }) => value !== row.secretData[name]))
+      if (
+        apiKey.value !== row.apiKey ||
+        apiSecret.value !== row.apiSecret ||
+        secrets.some(({ name, value }) => value !== row.secretData[name])
+      )
         resealed.push({ row, apiKey: apiKey.value, apiSecret: apiSecret.value, secretData });
     }
     await this.options.beforeWrite?.(

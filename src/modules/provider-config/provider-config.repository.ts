@@ -63,8 +63,11 @@ export class ProviderConfigRepository {
   }
 
   async findById(db: Executor, id: string, scope: TenantScope, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
-    const rows = await this.configs(db, Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
-      WHERE id = ${id}::uuid ${scopeClause(scope)} ${lockClause(options.lock ?? false)}`);
+    const rows = await this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
+      WHERE id = ${id}::uuid ${scopeClause(scope)} ${lockClause(options.lock ?? false)}`,
+    );
     return rows[0] ?? null;
   }
 
@@ -74,24 +77,33 @@ export class ProviderConfigRepository {
   }
 
   async findByKey(db: Executor, key: ConfigKey, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
-    const rows = await this.configs(db, Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
+    const rows = await this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
       WHERE tenant_id = ${key.tenantId} AND provider_type = ${key.providerType}::"ProviderType" AND provider_name = ${key.providerName}
-      ${lockClause(options.lock ?? false)}`);
+      ${lockClause(options.lock ?? false)}`,
+    );
     return rows[0] ?? null;
   }
 
   /** The tenant's configs among `keys`, locked in key order (so concurrent batches cannot deadlock). */
   async lockByKeys(db: Executor, tenantId: string, keys: ReadonlyArray<Omit<ConfigKey, "tenantId">>): Promise<StoredConfig[]> {
     if (keys.length === 0) return [];
-    return this.configs(db, Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
+    return this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
       WHERE tenant_id = ${tenantId} AND (provider_type, provider_name) IN (${keyRows(keys)})
-      ORDER BY provider_type, provider_name FOR UPDATE`);
+      ORDER BY provider_type, provider_name FOR UPDATE`,
+    );
   }
 
   /** Every config of the tenant, locked in key order like lockByKeys (a whole-tenant write: import, templates). */
   async lockAllOfTenant(db: Executor, tenantId: string): Promise<StoredConfig[]> {
-    return this.configs(db, Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ${tenantId}
-      ORDER BY provider_type, provider_name FOR UPDATE`);
+    return this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ${tenantId}
+      ORDER BY provider_type, provider_name FOR UPDATE`,
+    );
   }
 
   /**
@@ -127,7 +139,9 @@ export class ProviderConfigRepository {
 
   /** Creates a config (or brings a deleted one back under its old id) with its snapshot. */
   async insert(db: Executor, config: NewConfig, changeType: ChangeType, audit: ChangeAudit): Promise<StoredConfig | LostRace> {
-    const rows = await this.configs(db, Prisma.sql`WITH changed AS (
+    const rows = await this.configs(
+      db,
+      Prisma.sql`WITH changed AS (
         INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data, secret_data,
           api_key, api_secret, api_key_hint, version, created_at, updated_at, created_by, updated_by)
         SELECT ${config.id}::uuid, ${config.tenantId}, ${config.providerType}::"ProviderType", ${config.providerName},
@@ -138,7 +152,8 @@ export class ProviderConfigRepository {
         ON CONFLICT DO NOTHING
         RETURNING *
       ), snapshot AS (${snapshotOf(changeType, audit)})
-      SELECT ${COLUMNS} FROM changed`);
+      SELECT ${COLUMNS} FROM changed`,
+    );
     return rows[0] ?? LOST_RACE;
   }
 
@@ -151,7 +166,9 @@ export class ProviderConfigRepository {
     changeType: ChangeType,
     audit: ChangeAudit,
   ): Promise<StoredConfig | LostRace> {
-    const rows = await this.configs(db, Prisma.sql`WITH changed AS (
+    const rows = await this.configs(
+      db,
+      Prisma.sql`WITH changed AS (
         UPDATE provider_configs SET priority = ${state.priority}::"ProviderPriority", enabled = ${state.enabled},
           config_data = ${JSON.stringify(state.configData)}::jsonb,
           secret_data = ${JSON.stringify(state.secretData)}::jsonb, api_key = ${state.apiKey}, api_secret = ${state.apiSecret},
@@ -159,7 +176,8 @@ export class ProviderConfigRepository {
         WHERE id = ${id}::uuid AND version = ${expectedVersion}::int
         RETURNING *
       ), snapshot AS (${snapshotOf(changeType, audit)})
-      SELECT ${COLUMNS} FROM changed`);
+      SELECT ${COLUMNS} FROM changed`,
+    );
     return rows[0] ?? LOST_RACE;
   }
 

@@ -47,13 +47,17 @@ function stored(sealer: FakeSealer, overrides: Partial<StoredConfig> = {}): Stor
 }
 
 function plan(current: StoredConfig | null, patch: Partial<ConfigPatch>, options: Partial<PlanOptions> & { sealer: FakeSealer }) {
-  return planUpsert(current, { ...KEY, ...patch }, {
-    secretFields: new SecretFields(loadCatalog().list()),
-    requiresApiKey: false,
-    fieldPrefix: "input.",
-    newId: () => "new-id",
-    ...options,
-  });
+  return planUpsert(
+    current,
+    { ...KEY, ...patch },
+    {
+      secretFields: new SecretFields(loadCatalog().list()),
+      requiresApiKey: false,
+      fieldPrefix: "input.",
+      newId: () => "new-id",
+      ...options,
+    },
+  );
 }
 
 function thrown(run: () => unknown): AppError {
@@ -81,7 +85,9 @@ describe("create", () => {
     const result = plan(null, { configData: { currency: "USD", webhookSecret: "whsec_1" } }, { sealer });
     if (result.kind !== "create") throw new Error(result.kind);
     expect(result.state.configData).toEqual({ currency: "USD" });
-    expect(sealer.open(result.state.secretData.webhookSecret ?? "", credentialContext("new-id", "configData.webhookSecret"))).toBe('"whsec_1"');
+    expect(sealer.open(result.state.secretData.webhookSecret ?? "", credentialContext("new-id", "configData.webhookSecret"))).toBe(
+      '"whsec_1"',
+    );
   });
 
   test("seals credentials for the new id and field, with the key's hint", () => {

@@ -3,9 +3,9 @@
 // the tenant's configs that no entry names. The service runs the plan in one transaction, or only returns it.
 import type { ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { jsonEqual, type Problems } from "../../domain/validation.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
 import { sortConfigs } from "./provider-config.order.js";
-import type { SecretFields } from "../catalog/secret-fields.js";
 import { type ConfigPatch, type CredentialSealer, type PlannedWrite, planUpsert } from "./provider-config.rules.js";
 import { sameSecretData } from "./secret-data.js";
 import type { ProviderConfigViewRecord } from "./tenant-config.model.js";

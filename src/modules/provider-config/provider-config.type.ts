@@ -18,8 +18,7 @@ export class ProviderConfigType extends ProviderSettingsFields {
   apiKeyHint!: string | null;
 
   @Field(() => [String], {
-    description:
-      "v2: names of the set configData fields that the provider's schema marks secret (their values are never returned here).",
+    description: "v2: names of the set configData fields that the provider's schema marks secret (their values are never returned here).",
   })
   secretFields!: string[];
 

@@ -2,7 +2,15 @@
 // keeps the sealed value, clear values get sealed), rollback restore and diff by plaintext.
 import { describe, expect, test } from "vitest";
 import type { CredentialSealer } from "./provider-config.rules.js";
-import { changedSecretFields, mergeSecrets, openSecrets, restoreSecrets, sealSecret, type StoredSecrets, secretFieldNames } from "./secret-data.js";
+import {
+  changedSecretFields,
+  mergeSecrets,
+  openSecrets,
+  restoreSecrets,
+  type StoredSecrets,
+  sealSecret,
+  secretFieldNames,
+} from "./secret-data.js";
 
 /** Readable, bound to its context, and every seal distinct (like AES-GCM with a random IV). */
 class FakeSealer implements CredentialSealer {

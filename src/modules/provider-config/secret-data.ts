@@ -109,8 +109,12 @@ export function restoreSecrets(
   for (const name of secretFieldNames(target)) {
     const stored = current?.secretData[name];
     const same =
-      stored !== undefined && current !== null && sameValue(plaintextOf(sealer, configId, target, name), plaintextOf(sealer, configId, current, name));
-    restored[name] = same ? stored : (target.secretData[name] ?? sealSecret(sealer, configId, name, target.clearSecrets[name] as JsonValue));
+      stored !== undefined &&
+      current !== null &&
+      sameValue(plaintextOf(sealer, configId, target, name), plaintextOf(sealer, configId, current, name));
+    restored[name] = same
+      ? stored
+      : (target.secretData[name] ?? sealSecret(sealer, configId, name, target.clearSecrets[name] as JsonValue));
   }
   return restored;
 }

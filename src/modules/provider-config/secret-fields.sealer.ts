@@ -95,7 +95,8 @@ export class ClearSecretSealer {
       .map(({ row, configData, clearSecrets }) => {
         const secretData: Record<string, string> = { ...row.secretData };
         // A field both sealed and in clear keeps the sealed value: it was written later.
-        for (const [name, value] of Object.entries(clearSecrets)) secretData[name] ??= sealSecret(this.deps.sealer, row.configId, name, value);
+        for (const [name, value] of Object.entries(clearSecrets))
+          secretData[name] ??= sealSecret(this.deps.sealer, row.configId, name, value);
         return { key: row.key, configData, secretData };
       });
     if (moved.length > 0) {
