@@ -205,7 +205,13 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     onEnd: (reason) => metrics.subscriptionEnded(reason),
   });
   const limit = new TenantConfigLimit(configRepository, config.maxConfigsPerTenant);
-  const clearSecrets = new ClearSecretSealer({ unitOfWork, sealer, secretFields, logger });
+  // Its own unit of work: start-up maintenance, not request work (options.onQuery observes requests).
+  const clearSecrets = new ClearSecretSealer({
+    unitOfWork: new UnitOfWork(database.adapter, undefined, database.transactionRole),
+    sealer,
+    secretFields,
+    logger,
+  });
 
   const configService = new ProviderConfigService({
     unitOfWork,
