@@ -291,6 +291,10 @@ for (const database of ["postgresql", "pglite"] as const) {
       expect(before.providerConfig).toMatchObject({ version: 2, configData: { currency: "USD" }, secretFields: ["webhookSecret"] });
       expectNoPlaintext(before, webhookSecret);
       expect((await credentials(id)).secretFields).toEqual({ webhookSecret });
+      // A write that changes nothing is still no change while the value is in clear.
+      expect(await upsert(payment(tenantId, { currency: "USD", webhookSecret }))).toMatchObject({ version: 2 });
+      expect(await upsert(payment(tenantId, { currency: "USD" }))).toMatchObject({ version: 2 });
+      expect((await row(id)).secretData).toEqual({});
 
       const sealed = await t.app.clearSecrets.run();
       expect(sealed.configs).toBeGreaterThanOrEqual(1);
@@ -314,6 +318,26 @@ for (const database of ["postgresql", "pglite"] as const) {
       async function diff(configId: string, from: number, to: number) {
         return (await must(DIFF, { id: configId, from, to })).configDiff.changes;
       }
+    });
+
+    test("a write that changes the config seals values stored in clear", async () => {
+      const tenantId = tenant("clear");
+      const webhookSecret = plain("whsec");
+      const { id } = await upsert(payment(tenantId, { currency: "SAR" }));
+      await t.asAllTenants((db) =>
+        db.query(Prisma.sql`UPDATE provider_configs SET config_data = config_data || ${JSON.stringify({ webhookSecret })}::jsonb
+          WHERE id = ${id}::uuid RETURNING 1`),
+      );
+      expect(await upsert(payment(tenantId, { currency: "SAR" }, { priority: "SECONDARY" }))).toMatchObject({
+        version: 2,
+        configData: { currency: "SAR" },
+        secretFields: ["webhookSecret"],
+      });
+      const stored = await row(id);
+      expect(stored.configData).toEqual({ currency: "SAR" });
+      expectSealed(stored.secretData.webhookSecret, webhookSecret);
+      expect((await snapshots(id))[1]?.secretData).toEqual(stored.secretData);
+      expect((await credentials(id)).secretFields).toEqual({ webhookSecret });
     });
   });
 }

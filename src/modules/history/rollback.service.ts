@@ -50,7 +50,7 @@ export class RollbackService {
       const current = await this.deps.configs.findById(db, configId, tenantScope(caller), { lock: true });
       const state = this.restoredState(target, current);
       if (current) {
-        if (sameState(current, state)) return { config: current, changed: false };
+        if (sameState(current, state, this.deps.sealer)) return { config: current, changed: false };
         const written = await this.deps.configs.update(db, current.id, current.version, state, ChangeType.ROLLED_BACK, audit);
         return written === LOST_RACE ? LOST_RACE : { config: written, changed: true };
       }

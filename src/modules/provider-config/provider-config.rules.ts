@@ -6,7 +6,7 @@ import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
 import { apiKeyHint } from "../../infra/crypto/secret-box.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
-import { mergeSecrets, sameSecretData } from "./secret-data.js";
+import { mergeSecrets, sameSecrets } from "./secret-data.js";
 
 /** A validated write to one config. Absent properties keep the stored value. */
 export interface ConfigPatch extends ConfigKey {
@@ -83,7 +83,7 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
     options.problems.add(field, problem);
   }
   if (!current) return { kind: "create", id, state };
-  if (sameState(current, state)) return { kind: "unchanged", config: current };
+  if (sameState(current, state, options.sealer)) return { kind: "unchanged", config: current };
   return { kind: "update", config: current, state, changeType: changeTypeOf(current, state) };
 }
 
@@ -93,15 +93,18 @@ export function changeTypeOf(current: ConfigState, next: ConfigState): ChangeTyp
   return ChangeType.UPDATED;
 }
 
-/** Sealed values compare by identity: mergeCredential and mergeSecrets keep them when the plaintext is the same. */
-export function sameState(a: ConfigState, b: ConfigState): boolean {
+/**
+ * Whether writing `next` over `current` changes nothing. Credentials compare by identity of the sealed value
+ * (mergeCredential keeps it when the plaintext is the same), secret fields by plaintext (see sameSecrets).
+ */
+export function sameState(current: StoredConfig, next: ConfigState, sealer: CredentialSealer): boolean {
   return (
-    a.priority === b.priority &&
-    a.enabled === b.enabled &&
-    a.apiKey === b.apiKey &&
-    a.apiSecret === b.apiSecret &&
-    jsonEqual(a.configData, b.configData) &&
-    sameSecretData(a.secretData, b.secretData)
+    current.priority === next.priority &&
+    current.enabled === next.enabled &&
+    current.apiKey === next.apiKey &&
+    current.apiSecret === next.apiSecret &&
+    jsonEqual(current.configData, next.configData) &&
+    sameSecrets(sealer, current.id, current, next.secretData)
   );
 }
 

@@ -7,7 +7,7 @@ import type { SecretFields } from "../catalog/secret-fields.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
 import { sortConfigs } from "./provider-config.order.js";
 import { type ConfigPatch, type CredentialSealer, type PlannedWrite, planUpsert } from "./provider-config.rules.js";
-import { sameSecretData } from "./secret-data.js";
+import { sameSecrets } from "./secret-data.js";
 import type { ProviderConfigViewRecord } from "./tenant-config.model.js";
 
 /** One config to bring into the tenant. */
@@ -79,7 +79,7 @@ export function planTenant(stored: readonly StoredConfig[], entries: readonly Te
       providerType: patch.providerType,
       providerName: patch.providerName,
       action: actionOf(plan),
-      changedFields: changedFields(plan),
+      changedFields: changedFields(plan, options.sealer),
     })),
     ...deletes.map((config) => ({
       providerType: config.providerType,
@@ -97,15 +97,16 @@ const actionOf = (plan: PlannedWrite): PlannedAction => ACTION_OF_KIND[plan.kind
 const FIELDS = ["priority", "enabled", "configData", "apiKey", "apiSecret"] as const;
 
 /** A create sets every field it gives a value (credentials only when set); an update lists what differs. */
-export function changedFields(plan: PlannedWrite): string[] {
+export function changedFields(plan: PlannedWrite, sealer: CredentialSealer): string[] {
   if (plan.kind === "unchanged") return [];
   if (plan.kind === "create") return FIELDS.filter((field) => plan.state[field] !== null);
   const before: ConfigState = plan.config;
   const after = plan.state;
-  // Sealed values compare by identity: planUpsert keeps them when the plaintext is the same.
+  // Credentials compare by their sealed value (planUpsert keeps it when the plaintext is the same), secret fields
+  // by plaintext.
   return FIELDS.filter((field) =>
     field === "configData"
-      ? !jsonEqual(before.configData, after.configData) || !sameSecretData(before.secretData, after.secretData)
+      ? !jsonEqual(before.configData, after.configData) || !sameSecrets(sealer, plan.config.id, plan.config, after.secretData)
       : before[field] !== after[field],
   );
 }

@@ -132,8 +132,11 @@ export function changedSecretFields(sealer: CredentialSealer, configId: string, 
   });
 }
 
-/** Sealed maps compare by identity of their sealed values: mergeSecrets keeps them when the plaintext is the same. */
-export function sameSecretData(a: SealedSecrets, b: SealedSecrets): boolean {
-  const names = Object.keys(a);
-  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
+/**
+ * Whether writing `next` keeps every secret field's plaintext. Cheap in the usual case: mergeSecrets and
+ * restoreSecrets keep a sealed value whose plaintext stays, and identical sealed values are not opened. Sealing a
+ * value stored in clear alone is no change.
+ */
+export function sameSecrets(sealer: CredentialSealer, configId: string, current: StoredSecrets, next: SealedSecrets): boolean {
+  return changedSecretFields(sealer, configId, current, { secretData: next, clearSecrets: {} }).length === 0;
 }
