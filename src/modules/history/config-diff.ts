@@ -2,9 +2,9 @@
 // Order of `changes` (stable, documented in the schema): priority, enabled, apiKey, apiSecret, then the configData
 // paths sorted by code unit. configData is compared key by key: where both sides hold an object the keys inside
 // are compared (dotted paths, e.g. configData.limits.daily); anything else (scalars, arrays, an object on one side
-// only, a key on one side only) is one entry at that path with both whole values. Secret configData fields are
-// never in configData (secret-data.ts): one whose plaintext changed is an entry at its path with both values null. An absent key reads as null,
-// so a key added with the value null is an entry whose before and after are both null.
+// only, a key on one side only) is one entry at that path with both whole values. An absent key reads as null,
+// so a key added with the value null is an entry whose before and after are both null. Secret configData fields
+// are never in configData (secret-data.ts): one whose plaintext changed is an entry at its path, both values null.
 import type { JsonObject, JsonValue } from "../../domain/provider.js";
 import { jsonEqual } from "../../domain/validation.js";
 import { compareNames } from "../provider-config/provider-config.order.js";
