@@ -12,8 +12,8 @@ import type { HistoryFilter, StoredSnapshot } from "./config-version.model.js";
 /** A snapshot's columns as StoredSnapshot names them (also read by the change-events module). */
 export const SNAPSHOT_COLUMNS = Prisma.raw(`seq, id, config_id AS "configId", tenant_id AS "tenantId", provider_type AS "providerType",
   provider_name AS "providerName", priority, enabled, config_data AS "configData", api_key AS "apiKey", api_secret AS "apiSecret",
-  api_key_hint AS "apiKeyHint", secret_data AS "secretData", version, change_type AS "changeType", changed_at AS "changedAt", changed_by AS "changedBy",
-  change_reason AS "changeReason"`);
+  api_key_hint AS "apiKeyHint", secret_data AS "secretData", version, change_type AS "changeType", changed_at AS "changedAt",
+  changed_by AS "changedBy", change_reason AS "changeReason"`);
 
 /** A snapshot asked for by (config, version). */
 export interface VersionKey {

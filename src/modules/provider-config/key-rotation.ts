@@ -1,5 +1,6 @@
 // Key rotation (SPEC.md §7): re-seals every stored credential and secret configData field (SPEC.md §10.3), in
-// configs and in history snapshots, under the primary key (the first of CONFIG_ENCRYPTION_KEYS), in small batches, while the service keeps running.
+// configs and in history snapshots, under the primary key (the first of CONFIG_ENCRYPTION_KEYS), in small batches,
+// while the service keeps running.
 //
 // - Batches: each batch is one short read transaction (the next rows still sealed under another key, by primary
 //   key: `id` for configs, `seq` for snapshots, keyset-paged) and one short write transaction (a single UPDATE).
