@@ -49,6 +49,7 @@ import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
 import { ConfigSchemaValidator } from "./modules/catalog/config-schema.validator.js";
+import { SecretFields } from "./modules/catalog/secret-fields.js";
 import { ChangeEventRepository } from "./modules/change-events/change-event.repository.js";
 import { ChangeFeedResolver } from "./modules/change-events/change-feed.resolver.js";
 import { ChangeFeedService } from "./modules/change-events/change-feed.service.js";
@@ -84,6 +85,7 @@ import { ProviderConfigResolver } from "./modules/provider-config/provider-confi
 import { type ConfigChangeListener, ProviderConfigService } from "./modules/provider-config/provider-config.service.js";
 import { CachedTenantConfigSource, DatabaseTenantConfigSource } from "./modules/provider-config/provider-config.source.js";
 import { ProviderConfigCatalogResolver } from "./modules/provider-config/provider-config-catalog.resolver.js";
+import { ClearSecretSealer } from "./modules/provider-config/secret-fields.sealer.js";
 import { TenantConfigLimit } from "./modules/provider-config/tenant-config-limit.js";
 import { ProviderHealthChecker } from "./modules/provider-health/provider-health.checker.js";
 import { ProviderStatus } from "./modules/provider-health/provider-health.model.js";
@@ -127,6 +129,8 @@ export interface App {
   readonly eventPublisher?: EventPublisher;
   /** History retention (SPEC.md §11), when HISTORY_RETENTION_DAYS is set; runOnce() runs a pass now. */
   readonly historyRetention?: HistoryRetention;
+  /** Seals secret configData fields stored in clear (SPEC.md §10.3): started by listen(); run() runs a pass now. */
+  readonly clearSecrets: ClearSecretSealer;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -168,10 +172,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const redis = redisTarget ? createRedisClient(redisTarget, logger) : undefined;
   const catalog = loadCatalog();
   // Compiled once: every write that carries configData is checked against its provider's schema (SPEC.md §10.3).
-  const configSchemas = new ConfigSchemaValidator(catalog.list());
+  const secretFields = new SecretFields(catalog.list());
+  const configSchemas = new ConfigSchemaValidator(catalog.list(), secretFields);
   const unitOfWork = new UnitOfWork(database.adapter, options.onQuery, database.transactionRole);
-  const configRepository = new ProviderConfigRepository();
-  const historyRepository = new HistoryRepository();
+  const configRepository = new ProviderConfigRepository(secretFields);
+  const historyRepository = new HistoryRepository(secretFields);
   const cacheEvents: CacheEvents = {
     hit: (name, count) => metrics.cacheHit(name, count),
     miss: (name, count) => metrics.cacheMiss(name, count),
@@ -184,7 +189,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const tenantSource = new CachedTenantConfigSource(new DatabaseTenantConfigSource(unitOfWork, configRepository), cache);
   // Every committed change moves its tenant to a new cache generation before the write is acknowledged.
   // ... and wakes the change hubs: this instance's at once, the others' through Redis (SPEC.md §9).
-  const changeEvents = new ChangeEventRepository();
+  const changeEvents = new ChangeEventRepository(secretFields);
   const changeFeed = new ChangeFeedService(unitOfWork, changeEvents);
   const changeHub = new ChangeHub({ unitOfWork, repository: changeEvents, logger });
   const changeSignal = redis ? await redisChangeSignal(redis, `${config.redis.keyPrefix}changes`, () => changeHub.wake()) : NO_SIGNAL;
@@ -200,11 +205,19 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     onEnd: (reason) => metrics.subscriptionEnded(reason),
   });
   const limit = new TenantConfigLimit(configRepository, config.maxConfigsPerTenant);
+  // Its own unit of work: start-up maintenance, not request work (options.onQuery observes requests).
+  const clearSecrets = new ClearSecretSealer({
+    unitOfWork: new UnitOfWork(database.adapter, undefined, database.transactionRole),
+    sealer,
+    secretFields,
+    logger,
+  });
 
   const configService = new ProviderConfigService({
     unitOfWork,
     repository: configRepository,
     sealer,
+    secretFields,
     requiresApiKey: (type, name) => catalog.requiresApiKey(type, name),
     configSchemas,
     listener,
@@ -411,6 +424,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     changes: changeSubscriptions,
     eventPublisher: background.eventPublisher,
     historyRetention: background.historyRetention,
+    clearSecrets,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -418,6 +432,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           httpServer.off("error", reject);
           background.start();
           usageRetention.start();
+          clearSecrets.start();
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
           resolve(`http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`);
@@ -432,6 +447,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       await apollo.stop();
       await background.stop();
       await usageRetention.stop();
+      await clearSecrets.stop();
       await changeHub.stop();
       await changeSignal.close();
       if (redis) await closeRedisClient(redis);

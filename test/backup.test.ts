@@ -35,9 +35,15 @@ async function upsert(t: TestApp, input: Record<string, unknown>): Promise<{ id:
   return response.data?.upsertProviderConfig;
 }
 
-/** Rows in every backed-up table: configs with history, credentials, the access log, usage. */
+/** Rows in every backed-up table: configs with history, credentials and secret fields, the access log, usage. */
 async function seed(t: TestApp, tenantId: string): Promise<void> {
-  const stripe = await upsert(t, { tenantId, providerType: "PAYMENT", providerName: "stripe", apiKey: "sk_live_backup_1" });
+  const stripe = await upsert(t, {
+    tenantId,
+    providerType: "PAYMENT",
+    providerName: "stripe",
+    apiKey: "sk_live_backup_1",
+    configData: { currency: "USD", webhookSecret: "whsec_backup_1" },
+  });
   for (let step = 1; step <= 4; step++)
     await upsert(t, { tenantId, providerType: "MAP", providerName: "openstreetmap", configData: { step } });
   expect((await t.gql(CREDENTIALS, { id: stripe.id })).errors).toBeUndefined();

@@ -95,6 +95,7 @@ describe.skipIf(!hasRedis())("a reader racing a write", () => {
     hasApiKey: false,
     hasApiSecret: false,
     apiKeyHint: null,
+    secretFields: [],
     version,
     createdAt: new Date(0),
     updatedAt: new Date(version),

@@ -9,6 +9,8 @@ import { ChangeType } from "../src/domain/provider.js";
 import type { Prisma } from "../src/generated/prisma/client.js";
 import { openDatabase } from "../src/infra/database/database.js";
 import type { Executor } from "../src/infra/database/sql-executor.js";
+import { loadCatalog } from "../src/modules/catalog/catalog.js";
+import { SecretFields } from "../src/modules/catalog/secret-fields.js";
 import type { HistoryFilter } from "../src/modules/history/config-version.model.js";
 import { HistoryRepository } from "../src/modules/history/history.repository.js";
 import { hasPostgres } from "./support/app.js";
@@ -112,7 +114,7 @@ function expectIndexed(plan: PlanNode): string[] {
   return scans.flatMap((scan) => (scan["Index Name"] ? [scan["Index Name"]] : []));
 }
 
-const repository = new HistoryRepository();
+const repository = new HistoryRepository(new SecretFields(loadCatalog().list()));
 const page = (filter: Omit<HistoryFilter, "tenantId">, beforeSeq?: bigint) =>
   planOf((db) => repository.page(db, { tenantId: TENANT, ...filter }, 101, beforeSeq));
 

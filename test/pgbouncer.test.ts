@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { onlyTenants } from "../src/domain/tenant-scope.js";
 import { Prisma } from "../src/generated/prisma/client.js";
 import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
+import { SecretFields } from "../src/modules/catalog/secret-fields.js";
 import { ProviderConfigRepository } from "../src/modules/provider-config/provider-config.repository.js";
 import { hasPostgres, hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
 import { hasPgBouncer, type PgBouncer, startPgBouncer } from "./support/pgbouncer.js";
@@ -87,7 +88,7 @@ describe.skipIf(!hasPostgres() || !hasPgBouncer())("two instances through PgBoun
       expect((await a.gql(UPSERT, { i: { tenantId, providerType: "MAP", providerName: "openstreetmap" } })).errors).toBeUndefined();
     }
     const unitOfWork = new UnitOfWork(a.app.database.adapter, undefined, a.app.database.transactionRole);
-    const repository = new ProviderConfigRepository();
+    const repository = new ProviderConfigRepository(new SecretFields([]));
     const change = { changes: { configData: { n: 1 } }, requiresApiKey: false };
     const audit = { changedBy: "bouncer-test", changeReason: null };
     // The login user bypasses row-level security: only the role taken inside the statement keeps tenants apart.

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ALL_TENANTS, onlyTenants } from "../src/domain/tenant-scope.js";
 import { Prisma } from "../src/generated/prisma/client.js";
 import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
+import { loadCatalog } from "../src/modules/catalog/catalog.js";
+import { SecretFields } from "../src/modules/catalog/secret-fields.js";
 import { ProviderConfigRepository } from "../src/modules/provider-config/provider-config.repository.js";
 import { hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.js";
 
@@ -51,7 +53,7 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
 
   test.skipIf(skip)("a transaction sees only its tenants, whatever the query asks for", async () => {
     const unitOfWork = new UnitOfWork(t.app.database.adapter);
-    const repository = new ProviderConfigRepository();
+    const repository = new ProviderConfigRepository(new SecretFields(loadCatalog().list()));
     // A repository call that forgot its tenant filter (scope "all") still cannot read tenant B as tenant A.
     expect(await unitOfWork.read(onlyTenants(a), (db) => repository.findById(db, idOfB, ALL_TENANTS))).toBeNull();
     expect(await unitOfWork.read(onlyTenants(b), (db) => repository.findById(db, idOfB, ALL_TENANTS))).not.toBeNull();
@@ -75,7 +77,7 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
 
   test.skipIf(skip)("the one-statement update is guarded by the tenants it is given, and leaves no setting behind", async () => {
     const unitOfWork = new UnitOfWork(t.app.database.adapter);
-    const repository = new ProviderConfigRepository();
+    const repository = new ProviderConfigRepository(new SecretFields(loadCatalog().list()));
     const change = { changes: { enabled: false }, requiresApiKey: false };
     const audit = { changedBy: "rls-test", changeReason: null };
     const keyOf = (tenantId: string) => ({ tenantId, providerType: "MAP", providerName: "openstreetmap" }) as const;

@@ -53,15 +53,15 @@ BEGIN
   END IF;
 
   UPDATE provider_configs SET priority = next.priority, enabled = next.enabled, config_data = next.config_data,
-    api_key = next.api_key, api_secret = next.api_secret, api_key_hint = next.api_key_hint,
+    secret_data = next.secret_data, api_key = next.api_key, api_secret = next.api_secret, api_key_hint = next.api_key_hint,
     version = stored.version + 1, updated_at = clock_timestamp(), updated_by = changed_by
   WHERE id = stored.id
   RETURNING * INTO next;
   -- The change type as provider-config.rules.ts changeTypeOf gives it: ENABLED/DISABLED when the flag flips.
   INSERT INTO config_versions (id, config_id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
-      api_key, api_secret, api_key_hint, version, change_type, changed_at, changed_by, change_reason)
+      secret_data, api_key, api_secret, api_key_hint, version, change_type, changed_at, changed_by, change_reason)
     VALUES (gen_random_uuid(), next.id, next.tenant_id, next.provider_type, next.provider_name, next.priority, next.enabled,
-      next.config_data, next.api_key, next.api_secret, next.api_key_hint, next.version,
+      next.config_data, next.secret_data, next.api_key, next.api_secret, next.api_key_hint, next.version,
       CASE WHEN next.enabled = stored.enabled THEN 'UPDATED' WHEN next.enabled THEN 'ENABLED' ELSE 'DISABLED' END::"ChangeType",
       next.updated_at, changed_by, change_reason);
   RETURN QUERY SELECT true, next;

@@ -38,6 +38,9 @@ describe("ConfigSchemaValidator accepts", () => {
     ["SMS", "unifonic", { senderId: "A", from: "+96" }],
     ["SMS", "vonage", { from: "+123456789012345" }],
     ["NOTIFICATION", "firebase_fcm", { serviceAccountJson: '{"type":"service_account"}', appId: "1:2:web:3" }],
+    // null removes a secret field (SPEC.md 10.3): a removal, not a value the schema checks.
+    ["PAYMENT", "stripe", { currency: "USD", webhookSecret: null }],
+    ["NOTIFICATION", "firebase_fcm", { serviceAccountJson: null }],
   ] as const)("%s %s %j", (type, name, configData) => {
     expect(problemsOf(type, name, configData as unknown as JsonObject)).toEqual([]);
   });
@@ -93,6 +96,8 @@ describe("ConfigSchemaValidator refuses", () => {
         { path: "configData.webhookSecret", message: "must be a string" },
       ],
     ],
+    // Only a secret field may be null; any other known field is still checked.
+    ["PAYMENT", "stripe", { merchantId: null, webhookSecret: null }, [{ path: "configData.merchantId", message: "must be a string" }]],
     ["SMS", "twilio", { senderId: "" }, [{ path: "configData.senderId", message: "must be 1 to 11 letters, digits or spaces" }]],
     [
       "SMS",

@@ -7,13 +7,17 @@ import type { Problems } from "../../domain/validation.js";
 import type { ProviderInfo } from "./catalog.model.js";
 import { schemaProblems } from "./config-schema.errors.js";
 import { SECRET_KEYWORD } from "./config-schema.js";
+import { SecretFields } from "./secret-fields.js";
 
 const keyOf = (providerType: ProviderType, providerName: string): string => `${providerType}/${providerName}`;
 
 export class ConfigSchemaValidator {
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(providers: readonly ProviderInfo[]) {
+  constructor(
+    providers: readonly ProviderInfo[],
+    private readonly secretFields = new SecretFields(providers),
+  ) {
     // verbose: the errors carry their schema (a pattern's description becomes the message); their `data` is never read.
     const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
     ajv.addKeyword({ keyword: SECRET_KEYWORD, schemaType: "boolean" });
@@ -32,10 +36,17 @@ export class ConfigSchemaValidator {
     }
   }
 
-  /** Adds a problem per invalid field under `field` (e.g. `configs[2].configData`). Names outside the catalog accept any object. */
+  /**
+   * Adds a problem per invalid field under `field` (e.g. `configs[2].configData`). Names outside the catalog accept
+   * any object. A secret field given as null is not a value but its removal (secret-data.ts): it is not checked.
+   */
   check(problems: Problems, providerType: ProviderType, providerName: string, configData: JsonObject, field: string): void {
     const validate = this.validators.get(keyOf(providerType, providerName));
-    if (!validate || validate(configData)) return;
+    if (!validate) return;
+    const removed = this.secretFields.of(providerType, providerName).filter((name) => configData[name] === null);
+    const data =
+      removed.length === 0 ? configData : Object.fromEntries(Object.entries(configData).filter(([name]) => !removed.includes(name)));
+    if (validate(data)) return;
     for (const problem of schemaProblems(validate.errors ?? [], field)) problems.add(problem.path, problem.message);
   }
 }

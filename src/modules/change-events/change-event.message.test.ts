@@ -37,6 +37,8 @@ describe("toChangeEventMessage", () => {
     priority: "PRIMARY",
     enabled: true,
     configData: { currency: "SAR" },
+    secretData: { webhookSecret: "v1.k.sealed-webhook-secret" },
+    clearSecrets: {},
     apiKey: "sealed:v1:secret-material",
     apiSecret: "sealed:v1:other-secret",
     apiKeyHint: "…4242",

@@ -5,8 +5,10 @@
 import type { ProviderType } from "../../domain/provider.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import type { StoredSnapshot } from "../history/config-version.model.js";
 import { SNAPSHOT_COLUMNS } from "../history/history.repository.js";
+import { separateClearSecrets } from "../provider-config/secret-data.js";
 import type { ChangePosition } from "./change-position.js";
 
 export interface StoredEvent extends StoredSnapshot {
@@ -26,6 +28,8 @@ const after = (position: ChangePosition | undefined) =>
   position ? Prisma.sql`AND (txid, seq) > (${position.txid.toString()}::xid8, ${position.seq}::bigint)` : Prisma.empty;
 
 export class ChangeEventRepository {
+  constructor(private readonly secretFields: SecretFields) {}
+
   /** One tenant's events (optionally of one type) after `position`, oldest first, at most `limit`. */
   async tenantEvents(
     db: Executor,
@@ -57,7 +61,9 @@ export class ChangeEventRepository {
         SELECT ${EVENT_COLUMNS} FROM config_versions WHERE ${where} AND txid < w.xmin ORDER BY txid, seq LIMIT ${limit}::int
       ) AS e ON true`);
     const watermark = BigInt(rows[0]?.watermark ?? "0");
-    const events = rows.filter((row) => row.id !== null && row.id !== undefined).map(({ watermark: _, ...event }) => event as StoredEvent);
+    const events = rows
+      .filter((row) => row.id !== null && row.id !== undefined)
+      .map(({ watermark: _, ...event }) => separateClearSecrets(event as StoredEvent, this.secretFields));
     return { watermark, events };
   }
 }

@@ -23,6 +23,8 @@ const stored = (providerType: string, providerName: string, priority: string, ap
     priority,
     enabled: true,
     configData: { zoom: 3 },
+    secretData: {},
+    clearSecrets: {},
     apiKey: apiKey === null ? null : `sealed(${credentialContext(`${providerType}-${providerName}`, "apiKey")}):${apiKey}`,
     apiSecret: null,
     apiKeyHint: null,

@@ -10,6 +10,7 @@ import type { StoredConfig } from "../provider-config/provider-config.model.js";
 import { sortConfigs } from "../provider-config/provider-config.order.js";
 import type { ProviderConfigRepository } from "../provider-config/provider-config.repository.js";
 import { type CredentialField, type CredentialSealer, credentialContext } from "../provider-config/provider-config.rules.js";
+import { openSecrets } from "../provider-config/secret-data.js";
 import { CONFIG_DOCUMENT_FORMAT, type ConfigDocument, type DocumentConfig } from "./config-document.js";
 
 /** A config whose credentials an export with secrets hands out. */
@@ -56,17 +57,18 @@ export class ConfigExportService {
       format: CONFIG_DOCUMENT_FORMAT,
       tenantId,
       exportedAt: (this.deps.now?.() ?? new Date()).toISOString(),
-      configs: stored.map((config) => (includeSecrets ? { ...settingsOf(config), ...this.credentialsOf(config) } : settingsOf(config))),
+      configs: stored.map((config) => (includeSecrets ? this.withSecrets(config) : settingsOf(config))),
     };
   }
 
-  // Secret configData fields (SPEC.md §10.3) will be opened here too, back into configData where an import expects them.
-  private credentialsOf(config: StoredConfig): Pick<DocumentConfig, "apiKey" | "apiSecret"> {
+  /** The credentials, and the secret configData fields back inside configData, where an import expects them. */
+  private withSecrets(config: StoredConfig): DocumentConfig {
     const open = (field: CredentialField) => {
       const sealed = config[field];
       return sealed === null ? null : this.deps.sealer.open(sealed, credentialContext(config.id, field));
     };
-    return { apiKey: open("apiKey"), apiSecret: open("apiSecret") };
+    const configData = { ...config.configData, ...openSecrets(this.deps.sealer, config.id, config) };
+    return { ...settingsOf(config), configData, apiKey: open("apiKey"), apiSecret: open("apiSecret") };
   }
 }
 

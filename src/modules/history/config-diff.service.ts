@@ -1,6 +1,6 @@
 // configDiff (SPEC.md §11): what changed between two versions of one config. Snapshots come through the request's
-// SnapshotLoader (aliased diffs cost one query); credentials are opened here only to compare their plaintexts
-// and are reported by name, never by value.
+// SnapshotLoader (aliased diffs cost one query); credentials and secret fields are opened here only to compare
+// their plaintexts and are reported by name, never by value.
 import { checkVersion, validate } from "../../domain/validation.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
@@ -11,6 +11,7 @@ import {
   credentialContext,
   openOrUndefined,
 } from "../provider-config/provider-config.rules.js";
+import { changedSecretFields } from "../provider-config/secret-data.js";
 import { type ConfigDiffRecord, diffSnapshots } from "./config-diff.js";
 import type { StoredSnapshot } from "./config-version.model.js";
 import type { SnapshotLoader } from "./history.loader.js";
@@ -38,7 +39,12 @@ export class ConfigDiffService {
       configId: from.configId,
       fromVersion,
       toVersion,
-      changes: diffSnapshots(from, to, (field) => this.credentialChanged(from, to, field)),
+      changes: diffSnapshots(
+        from,
+        to,
+        (field) => this.credentialChanged(from, to, field),
+        changedSecretFields(this.sealer, from.configId, from, to),
+      ),
     };
   }
 

@@ -35,6 +35,13 @@ describe("diffSnapshots", () => {
     ]);
   });
 
+  test("secret configData fields by name only, sorted among the configData paths", () => {
+    expect(diffSnapshots(state({ a: 1 }), state({ a: 1, z: 2 }), noCredentials, ["webhookSecret"])).toEqual([
+      { field: "configData.webhookSecret", before: null, after: null },
+      { field: "configData.z", before: null, after: 2 },
+    ]);
+  });
+
   test("nested objects become dotted paths; arrays are compared whole", () => {
     const changes = diffSnapshots(
       state({ limits: { daily: { max: 10, warn: 8 } }, bounds: [1, 2, 3] }),

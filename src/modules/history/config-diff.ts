@@ -3,7 +3,8 @@
 // paths sorted by code unit. configData is compared key by key: where both sides hold an object the keys inside
 // are compared (dotted paths, e.g. configData.limits.daily); anything else (scalars, arrays, an object on one side
 // only, a key on one side only) is one entry at that path with both whole values. An absent key reads as null,
-// so a key added with the value null is an entry whose before and after are both null.
+// so a key added with the value null is an entry whose before and after are both null. Secret configData fields
+// are never in configData (secret-data.ts): one whose plaintext changed is an entry at its path, both values null.
 import type { JsonObject, JsonValue } from "../../domain/provider.js";
 import { jsonEqual } from "../../domain/validation.js";
 import { compareNames } from "../provider-config/provider-config.order.js";
@@ -29,13 +30,15 @@ export const CREDENTIAL_FIELDS: readonly CredentialField[] = ["apiKey", "apiSecr
 type Diffable = Pick<StoredSnapshot, "priority" | "enabled" | "configData">;
 
 /**
- * `credentialChanged` says whether a credential's plaintext differs between the two snapshots (the caller opens
- * the sealed values); a changed credential is reported by name only.
+ * `credentialChanged` says whether a credential's plaintext differs between the two snapshots, `changedSecrets`
+ * names the secret configData fields whose plaintext differs (the caller opens the sealed values); both are
+ * reported by name only.
  */
 export function diffSnapshots(
   before: Diffable,
   after: Diffable,
   credentialChanged: (field: CredentialField) => boolean,
+  changedSecrets: readonly string[] = [],
 ): FieldChangeRecord[] {
   const changes: FieldChangeRecord[] = [];
   if (before.priority !== after.priority) changes.push({ field: "priority", before: before.priority, after: after.priority });
@@ -43,6 +46,7 @@ export function diffSnapshots(
   for (const field of CREDENTIAL_FIELDS) if (credentialChanged(field)) changes.push({ field, before: null, after: null });
   const data: FieldChangeRecord[] = [];
   diffObjects(before.configData, after.configData, "configData", data);
+  for (const name of changedSecrets) data.push({ field: `configData.${name}`, before: null, after: null });
   data.sort((a, b) => compareNames(a.field, b.field));
   return [...changes, ...data];
 }

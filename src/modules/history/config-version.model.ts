@@ -1,9 +1,10 @@
 // A history snapshot: the state of a config right after one change (for DELETED: right before the delete).
 import type { ChangeType, ProviderType } from "../../domain/provider.js";
 import type { ConfigKey, ConfigState, ProviderSettings } from "../provider-config/provider-config.model.js";
+import type { StoredSecrets } from "../provider-config/secret-data.js";
 
-/** Credentials (in ConfigState) stay sealed; they are kept so that a rollback restores them. */
-export interface StoredSnapshot extends ConfigKey, ConfigState {
+/** Credentials and secret fields (in ConfigState) stay sealed; they are kept so that a rollback restores them. */
+export interface StoredSnapshot extends ConfigKey, ConfigState, StoredSecrets {
   /** Total order of all snapshots; the history cursor. */
   seq: bigint;
   id: string;
@@ -15,7 +16,7 @@ export interface StoredSnapshot extends ConfigKey, ConfigState {
   changeReason: string | null;
 }
 
-/** What callers see of a snapshot: no credential material. */
+/** What callers see of a snapshot: no credential material, no secret field. */
 export interface ConfigVersionRecord extends ProviderSettings {
   id: string;
   configId: string;

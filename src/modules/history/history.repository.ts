@@ -5,13 +5,15 @@ import { ChangeType } from "../../domain/provider.js";
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
+import { separateClearSecrets } from "../provider-config/secret-data.js";
 import type { HistoryFilter, StoredSnapshot } from "./config-version.model.js";
 
 /** A snapshot's columns as StoredSnapshot names them (also read by the change-events module). */
 export const SNAPSHOT_COLUMNS = Prisma.raw(`seq, id, config_id AS "configId", tenant_id AS "tenantId", provider_type AS "providerType",
   provider_name AS "providerName", priority, enabled, config_data AS "configData", api_key AS "apiKey", api_secret AS "apiSecret",
-  api_key_hint AS "apiKeyHint", version, change_type AS "changeType", changed_at AS "changedAt", changed_by AS "changedBy",
-  change_reason AS "changeReason"`);
+  api_key_hint AS "apiKeyHint", secret_data AS "secretData", version, change_type AS "changeType", changed_at AS "changedAt",
+  changed_by AS "changedBy", change_reason AS "changeReason"`);
 
 /** A snapshot asked for by (config, version). */
 export interface VersionKey {
@@ -44,6 +46,14 @@ function changeTypeCondition(types: readonly ChangeType[]): Prisma.Sql {
 const scopeClause = (scope: TenantScope) => (scope.all ? Prisma.empty : Prisma.sql`AND tenant_id = ANY(${scope.tenantIds}::text[])`);
 
 export class HistoryRepository {
+  constructor(private readonly secretFields: SecretFields) {}
+
+  /** Snapshots as read, with any secret field still in clear moved out of configData (secret-data.ts). */
+  private async snapshots<T extends StoredSnapshot = StoredSnapshot>(db: Executor, sql: Prisma.Sql): Promise<T[]> {
+    const rows = await db.query<Omit<T, "clearSecrets">>(sql);
+    return rows.map((row) => separateClearSecrets(row, this.secretFields) as T);
+  }
+
   /** Newest first, strictly older than `beforeSeq`; at most `limit` rows. */
   async page(db: Executor, filter: HistoryFilter, limit: number, beforeSeq?: bigint): Promise<StoredSnapshot[]> {
     const conditions = [Prisma.sql`tenant_id = ${filter.tenantId}`];
@@ -55,13 +65,19 @@ export class HistoryRepository {
     if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
     if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
     if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
-    return db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`);
+    return this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`,
+    );
   }
 
   async findVersion(db: Executor, configId: string, version: number, scope: TenantScope): Promise<StoredSnapshot | null> {
-    const rows = await db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE config_id = ${configId}::uuid AND version = ${version}::int ${scopeClause(scope)}`);
+    const rows = await this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE config_id = ${configId}::uuid AND version = ${version}::int ${scopeClause(scope)}`,
+    );
     return rows[0] ?? null;
   }
 
@@ -70,8 +86,11 @@ export class HistoryRepository {
     if (keys.length === 0) return [];
     const ids = keys.map((key) => key.configId);
     const versions = keys.map((key) => String(key.version));
-    return db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE (config_id, version) IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::text[]::int[])) ${scopeClause(scope)}`);
+    return this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE (config_id, version) IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::text[]::int[])) ${scopeClause(scope)}`,
+    );
   }
 
   /** Whether the config has any snapshot in scope (it exists, or existed). */
@@ -92,7 +111,9 @@ export class HistoryRepository {
     if (queries.length === 0) return [];
     const tenants = queries.map((query) => query.tenantId);
     const instants = queries.map((query) => query.at.toISOString());
-    return db.query(Prisma.sql`WITH RECURSIVE asked AS (
+    return this.snapshots<StoredSnapshot & { query: number }>(
+      db,
+      Prisma.sql`WITH RECURSIVE asked AS (
         SELECT q.n - 1 AS query, q.tenant_id, q.at::timestamptz AS at
         FROM unnest(${tenants}::text[], ${instants}::text[]) WITH ORDINALITY AS q(tenant_id, at, n)
       ), configs AS (
@@ -109,14 +130,17 @@ export class HistoryRepository {
         WHERE v.tenant_id = configs.tenant_id AND v.config_id = configs.config_id AND v.changed_at <= configs.at
         ORDER BY v.changed_at DESC, v.seq DESC LIMIT 1
       ) AS latest
-      WHERE latest."changeType" <> 'DELETED'::"ChangeType"`);
+      WHERE latest."changeType" <> 'DELETED'::"ChangeType"`,
+    );
   }
 
   /** The first and the last snapshot of a config (its creation, and for a deleted config its DELETED entry). */
   async bounds(db: Executor, configId: string): Promise<{ first: StoredSnapshot; last: StoredSnapshot } | null> {
-    const rows =
-      await db.query<StoredSnapshot>(Prisma.sql`(SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version ASC LIMIT 1)
-      UNION ALL (SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1)`);
+    const rows = await this.snapshots(
+      db,
+      Prisma.sql`(SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version ASC LIMIT 1)
+      UNION ALL (SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1)`,
+    );
     const [first, last] = rows;
     return first && last ? { first, last } : null;
   }
@@ -124,10 +148,13 @@ export class HistoryRepository {
   /** The newest `limit` snapshots of each config, newest first, in one query. */
   async recentOf(db: Executor, configIds: readonly string[], limit: number, scope: TenantScope): Promise<StoredSnapshot[]> {
     if (configIds.length === 0) return [];
-    return db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM (
+    return this.snapshots(
+      db,
+      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM (
         SELECT *, row_number() OVER (PARTITION BY config_id ORDER BY version DESC) AS rank FROM config_versions
         WHERE config_id = ANY(${configIds}::uuid[]) ${scopeClause(scope)}
-      ) AS ranked WHERE rank <= ${limit}::int ORDER BY config_id, version DESC`);
+      ) AS ranked WHERE rank <= ${limit}::int ORDER BY config_id, version DESC`,
+    );
   }
 }
 

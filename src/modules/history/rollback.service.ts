@@ -16,6 +16,7 @@ import {
 import type { ProviderConfigRepository } from "../provider-config/provider-config.repository.js";
 import { type CredentialSealer, credentialContext, openOrUndefined, sameState } from "../provider-config/provider-config.rules.js";
 import type { ConfigChangeListener } from "../provider-config/provider-config.service.js";
+import { restoreSecrets } from "../provider-config/secret-data.js";
 import type { TenantConfigLimit } from "../provider-config/tenant-config-limit.js";
 import type { StoredSnapshot } from "./config-version.model.js";
 import type { HistoryRepository } from "./history.repository.js";
@@ -49,7 +50,7 @@ export class RollbackService {
       const current = await this.deps.configs.findById(db, configId, tenantScope(caller), { lock: true });
       const state = this.restoredState(target, current);
       if (current) {
-        if (sameState(current, state)) return { config: current, changed: false };
+        if (sameState(current, state, this.deps.sealer)) return { config: current, changed: false };
         const written = await this.deps.configs.update(db, current.id, current.version, state, ChangeType.ROLLED_BACK, audit);
         return written === LOST_RACE ? LOST_RACE : { config: written, changed: true };
       }
@@ -107,8 +108,8 @@ export class RollbackService {
   }
 
   /**
-   * The target's state. Where the target holds the same plaintext credential as the current config (e.g. after
-   * the current one was re-sealed by key rotation), the current sealed value is kept, so that "nothing changed"
+   * The target's state. Where the target holds the same plaintext credential (or secret field) as the current config
+   * (e.g. after the current one was re-sealed by key rotation), the current sealed value is kept, so that "nothing changed"
    * is recognised.
    */
   private restoredState(target: StoredSnapshot, current: StoredConfig | null): ConfigState {
@@ -125,6 +126,7 @@ export class RollbackService {
       priority: target.priority,
       enabled: target.enabled,
       configData: target.configData,
+      secretData: restoreSecrets(this.deps.sealer, target.configId, target, current),
       apiKey,
       apiSecret: keep("apiSecret"),
       apiKeyHint: apiKey === null ? null : apiKey === current?.apiKey ? current.apiKeyHint : target.apiKeyHint,

@@ -1,7 +1,8 @@
-// The SQL of key rotation (see key-rotation.ts for the design): which rows still hold a value sealed under another
-// key than the primary, a keyset-paged batch of them, and the compare-and-set that writes a batch back.
+// The SQL of key rotation (see key-rotation.ts for the design): which rows still hold a value (a credential or a
+// secret configData field) sealed under another key than the primary, a keyset-paged batch of them, and the compare-and-set that writes a batch back.
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
+import type { SealedSecrets } from "./secret-data.js";
 
 export type CredentialTable = "configs" | "snapshots";
 
@@ -41,12 +42,15 @@ export interface SealedRow {
   version: number | null;
   apiKey: string | null;
   apiSecret: string | null;
+  /** Secret configData fields: field name -> sealed value. */
+  secretData: SealedSecrets;
 }
 
 export interface ResealedRow {
   row: SealedRow;
   apiKey: string | null;
   apiSecret: string | null;
+  secretData: SealedSecrets;
 }
 
 /** Where a batch reads from: after a keyset cursor, or exactly these rows (retries). */
@@ -65,7 +69,9 @@ export class KeyRotationRepository {
       values: number;
     }>(Prisma.sql`SELECT split_part(value, '.', 2) AS "keyId", count(*)::int AS values
       FROM (SELECT api_key AS value FROM provider_configs UNION ALL SELECT api_secret FROM provider_configs
-        UNION ALL SELECT api_key FROM config_versions UNION ALL SELECT api_secret FROM config_versions) AS stored
+        UNION ALL SELECT api_key FROM config_versions UNION ALL SELECT api_secret FROM config_versions
+        UNION ALL SELECT s.value FROM provider_configs, jsonb_each_text(secret_data) AS s
+        UNION ALL SELECT s.value FROM config_versions, jsonb_each_text(secret_data) AS s) AS stored
       WHERE value IS NOT NULL GROUP BY 1 ORDER BY 1`);
     return {
       configs: counts?.configs ?? 0,
@@ -82,7 +88,7 @@ export class KeyRotationRepository {
           ? Prisma.empty
           : Prisma.sql`AND ${spec.key} > ${selection.after}::${spec.keyType}`;
     return db.query<SealedRow>(Prisma.sql`SELECT ${spec.key}::text AS key, ${spec.configId}::text AS "configId", ${spec.version} AS version,
-        api_key AS "apiKey", api_secret AS "apiSecret"
+        api_key AS "apiKey", api_secret AS "apiSecret", secret_data AS "secretData"
       FROM ${spec.table} WHERE ${underOtherKey(prefix)} ${where}
       ORDER BY ${spec.key} LIMIT ${limit}::int`);
   }
@@ -95,16 +101,18 @@ export class KeyRotationRepository {
     const updated = await db.query<{ key: string }>(Prisma.sql`WITH input AS (
         SELECT * FROM unnest(${rows.map(({ row }) => row.key)}::${spec.keyType}[],
           ${rows.map(({ row }) => row.apiKey)}::text[], ${rows.map((r) => r.apiKey)}::text[],
-          ${rows.map(({ row }) => row.apiSecret)}::text[], ${rows.map((r) => r.apiSecret)}::text[])
-          AS r(key, old_key, new_key, old_secret, new_secret)
+          ${rows.map(({ row }) => row.apiSecret)}::text[], ${rows.map((r) => r.apiSecret)}::text[],
+          ${rows.map(({ row }) => JSON.stringify(row.secretData))}::text[]::jsonb[], ${rows.map((r) => JSON.stringify(r.secretData))}::text[]::jsonb[])
+          AS r(key, old_key, new_key, old_secret, new_secret, old_data, new_data)
       ), unchanged AS (
         SELECT r.* FROM ${spec.table} AS t JOIN input AS r ON t.${spec.key} = r.key
-        WHERE t.api_key IS NOT DISTINCT FROM r.old_key AND t.api_secret IS NOT DISTINCT FROM r.old_secret
+        WHERE t.api_key IS NOT DISTINCT FROM r.old_key AND t.api_secret IS NOT DISTINCT FROM r.old_secret AND t.secret_data = r.old_data
         FOR UPDATE OF t SKIP LOCKED
       )
-      UPDATE ${spec.table} AS t SET api_key = u.new_key, api_secret = u.new_secret
+      UPDATE ${spec.table} AS t SET api_key = u.new_key, api_secret = u.new_secret, secret_data = u.new_data
       FROM unchanged AS u
       WHERE t.${spec.key} = u.key AND t.api_key IS NOT DISTINCT FROM u.old_key AND t.api_secret IS NOT DISTINCT FROM u.old_secret
+        AND t.secret_data = u.old_data
       RETURNING t.${spec.key}::text AS key`);
     return updated.map((row) => row.key);
   }
@@ -116,5 +124,6 @@ export class KeyRotationRepository {
  */
 function underOtherKey(prefix: string): Prisma.Sql {
   return Prisma.sql`((api_key IS NOT NULL AND NOT starts_with(api_key, ${prefix}))
-    OR (api_secret IS NOT NULL AND NOT starts_with(api_secret, ${prefix})))`;
+    OR (api_secret IS NOT NULL AND NOT starts_with(api_secret, ${prefix}))
+    OR EXISTS (SELECT 1 FROM jsonb_each_text(secret_data) AS s WHERE NOT starts_with(s.value, ${prefix})))`;
 }

@@ -1,5 +1,6 @@
-// Key rotation (SPEC.md §7): re-seals every stored credential, in configs and in history snapshots, under the
-// primary key (the first of CONFIG_ENCRYPTION_KEYS), in small batches, while the service keeps running.
+// Key rotation (SPEC.md §7): re-seals every stored credential and secret configData field (SPEC.md §10.3), in
+// configs and in history snapshots, under the primary key (the first of CONFIG_ENCRYPTION_KEYS), in small batches,
+// while the service keeps running.
 //
 // - Batches: each batch is one short read transaction (the next rows still sealed under another key, by primary
 //   key: `id` for configs, `seq` for snapshots, keyset-paged) and one short write transaction (a single UPDATE).
@@ -32,7 +33,8 @@ import {
   TABLES,
   type TableSpec,
 } from "./key-rotation.repository.js";
-import { type CredentialField, type CredentialSealer, credentialContext } from "./provider-config.rules.js";
+import { type CredentialSealer, credentialContext, type SealedField } from "./provider-config.rules.js";
+import type { SealedSecrets } from "./secret-data.js";
 
 /** Seals with the primary key and opens with any configured key (SecretBox). */
 export interface RotationSealer extends CredentialSealer {
@@ -53,7 +55,8 @@ export interface RotationFailure {
   configId: string;
   /** The snapshot's version (snapshots only). */
   version?: number;
-  field: CredentialField;
+  /** apiKey, apiSecret or configData.<field>. */
+  field: SealedField;
   /** Why it could not be opened (names the key id, never key material or the value). */
   reason: string;
 }
@@ -73,7 +76,7 @@ export interface RemainingCount {
   configs: number;
   snapshots: number;
   remaining: number;
-  /** Stored sealed values (both tables, both fields) per key id, the primary included. */
+  /** Stored sealed values (both tables, every sealed field) per key id, the primary included. */
   valuesByKeyId: Record<string, number>;
 }
 
@@ -187,11 +190,20 @@ class RotationRun {
     const resealed: ResealedRow[] = [];
     let failed = 0;
     for (const row of rows) {
-      const apiKey = this.reseal(spec, row, "apiKey");
-      const apiSecret = this.reseal(spec, row, "apiSecret");
-      if (apiKey.failed || apiSecret.failed) failed++;
-      if (apiKey.value !== row.apiKey || apiSecret.value !== row.apiSecret)
-        resealed.push({ row, apiKey: apiKey.value, apiSecret: apiSecret.value });
+      const apiKey = this.reseal(spec, row, "apiKey", row.apiKey);
+      const apiSecret = this.reseal(spec, row, "apiSecret", row.apiSecret);
+      const secrets = Object.entries(row.secretData).map(([name, sealed]) => {
+        const { value, failed } = this.reseal(spec, row, `configData.${name}`, sealed);
+        return { name, value: value ?? sealed, failed };
+      });
+      const secretData: SealedSecrets = Object.fromEntries(secrets.map(({ name, value }) => [name, value]));
+      if (apiKey.failed || apiSecret.failed || secrets.some((secret) => secret.failed)) failed++;
+      if (
+        apiKey.value !== row.apiKey ||
+        apiSecret.value !== row.apiSecret ||
+        secrets.some(({ name, value }) => value !== row.secretData[name])
+      )
+        resealed.push({ row, apiKey: apiKey.value, apiSecret: apiSecret.value, secretData });
     }
     await this.options.beforeWrite?.(
       spec.name,
@@ -199,7 +211,11 @@ class RotationRun {
     );
     const written = resealed.length === 0 ? new Set<string>() : await this.write(spec, resealed);
     const rotated = resealed.filter(
-      ({ row, apiKey, apiSecret }) => written.has(row.key) && this.underPrimary(apiKey) && this.underPrimary(apiSecret),
+      ({ row, apiKey, apiSecret, secretData }) =>
+        written.has(row.key) &&
+        this.underPrimary(apiKey) &&
+        this.underPrimary(apiSecret) &&
+        Object.values(secretData).every((value) => this.underPrimary(value)),
     );
     const skipped = resealed.filter(({ row }) => !written.has(row.key)).map(({ row }) => row.key);
 
@@ -219,8 +235,7 @@ class RotationRun {
   }
 
   /** The value sealed under the primary key; the stored one when it already is, is null, or cannot be opened. */
-  private reseal(spec: TableSpec, row: SealedRow, field: CredentialField): { value: string | null; failed: boolean } {
-    const stored = row[field];
+  private reseal(spec: TableSpec, row: SealedRow, field: SealedField, stored: string | null): { value: string | null; failed: boolean } {
     if (stored === null || this.underPrimary(stored)) return { value: stored, failed: false };
     const context = credentialContext(row.configId, field);
     let plaintext: string;

@@ -1,12 +1,15 @@
 // Domain shapes of a provider config. `StoredConfig` holds sealed credentials and never leaves the services;
 // `ProviderConfigRecord` is what callers see (and what may be cached): no credential material at all.
 import type { JsonObject, ProviderPriority, ProviderType } from "../../domain/provider.js";
+import { type SealedSecrets, type StoredSecrets, secretFieldNames } from "./secret-data.js";
 
-/** The part of a config a write can change; credentials sealed. */
+/** The part of a config a write can change; credentials and secret configData fields sealed. */
 export interface ConfigState {
   priority: ProviderPriority;
   enabled: boolean;
+  /** Without the secret fields: those are in secretData. */
   configData: JsonObject;
+  secretData: SealedSecrets;
   apiKey: string | null;
   apiSecret: string | null;
   apiKeyHint: string | null;
@@ -18,7 +21,7 @@ export interface ConfigKey {
   providerName: string;
 }
 
-export interface StoredConfig extends ConfigKey, ConfigState {
+export interface StoredConfig extends ConfigKey, ConfigState, StoredSecrets {
   id: string;
   version: number;
   createdAt: Date;
@@ -42,6 +45,8 @@ export interface ProviderConfigRecord extends ProviderSettings {
   tenantId: string;
   hasApiSecret: boolean;
   apiKeyHint: string | null;
+  /** Names of the set secret configData fields, sorted. */
+  secretFields: string[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -61,6 +66,7 @@ export function toRecord(config: StoredConfig): ProviderConfigRecord {
     hasApiKey: config.apiKey !== null,
     hasApiSecret: config.apiSecret !== null,
     apiKeyHint: config.apiKeyHint,
+    secretFields: secretFieldNames(config),
     version: config.version,
     createdAt: config.createdAt,
     updatedAt: config.updatedAt,
@@ -79,4 +85,6 @@ export interface CredentialsRecord {
   configId: string;
   apiKey: string | null;
   apiSecret: string | null;
+  /** The secret configData fields in clear. */
+  secretFields: JsonObject;
 }

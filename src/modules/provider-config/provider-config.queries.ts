@@ -10,6 +10,7 @@ import type { ConfigLoaders } from "./provider-config.loaders.js";
 import type { CredentialsRecord, ProviderConfigRecord } from "./provider-config.model.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
 import { type CredentialSealer, credentialContext, notFoundConfig } from "./provider-config.rules.js";
+import { openSecrets } from "./secret-data.js";
 import { buildTenantConfig, type TenantConfigRecord } from "./tenant-config.model.js";
 
 export interface ConfigListFilter {
@@ -58,6 +59,7 @@ export class ProviderConfigQueries {
         configId: config.id,
         apiKey: config.apiKey === null ? null : this.sealer.open(config.apiKey, credentialContext(config.id, "apiKey")),
         apiSecret: config.apiSecret === null ? null : this.sealer.open(config.apiSecret, credentialContext(config.id, "apiSecret")),
+        secretFields: openSecrets(this.sealer, config.id, config),
       };
       await this.accessLog.record(db, { caller, requestId, operation: CredentialOperation.PROVIDER_CREDENTIALS }, [config]);
       return credentials;

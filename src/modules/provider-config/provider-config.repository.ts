@@ -8,18 +8,20 @@ import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type TenantGuard } from "../../infra/database/unit-of-work.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import type { ChangeAudit, ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
+import { separateClearSecrets } from "./secret-data.js";
 
 const COLUMNS = Prisma.raw(`id, tenant_id AS "tenantId", provider_type AS "providerType", provider_name AS "providerName",
   priority, enabled, config_data AS "configData", api_key AS "apiKey", api_secret AS "apiSecret", api_key_hint AS "apiKeyHint",
-  version, created_at AS "createdAt", updated_at AS "updatedAt", created_by AS "createdBy", updated_by AS "updatedBy"`);
+  secret_data AS "secretData", version, created_at AS "createdAt", updated_at AS "updatedAt", created_by AS "createdBy", updated_by AS "updatedBy"`);
 
 /** Appends the snapshot of every row in the CTE `changed`, in the same statement. */
 function snapshotOf(changeType: ChangeType, audit: ChangeAudit, version = Prisma.raw("version"), changedAt = Prisma.raw("updated_at")) {
   return Prisma.sql`INSERT INTO config_versions (id, config_id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
-      api_key, api_secret, api_key_hint, version, change_type, changed_at, changed_by, change_reason)
+      secret_data, api_key, api_secret, api_key_hint, version, change_type, changed_at, changed_by, change_reason)
     SELECT gen_random_uuid(), id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
-      api_key, api_secret, api_key_hint, ${version}, ${changeType}::"ChangeType", ${changedAt}, ${audit.changedBy}, ${audit.changeReason}
+      secret_data, api_key, api_secret, api_key_hint, ${version}, ${changeType}::"ChangeType", ${changedAt}, ${audit.changedBy}, ${audit.changeReason}
     FROM changed`;
 }
 
@@ -60,6 +62,7 @@ const STATE_COLUMNS: Record<keyof ConfigState, string> = {
   priority: "priority",
   enabled: "enabled",
   configData: "config_data",
+  secretData: "secret_data",
   apiKey: "api_key",
   apiSecret: "api_secret",
   apiKeyHint: "api_key_hint",
@@ -72,36 +75,56 @@ export interface DeletedRow {
 }
 
 export class ProviderConfigRepository {
+  constructor(private readonly secretFields: SecretFields) {}
+
+  /** Configs as read, with any secret field still in clear moved out of configData (secret-data.ts). */
+  private async configs(db: Executor, sql: Prisma.Sql): Promise<StoredConfig[]> {
+    const rows = await db.query<Omit<StoredConfig, "clearSecrets">>(sql);
+    return rows.map((row) => separateClearSecrets(row, this.secretFields));
+  }
+
   async findById(db: Executor, id: string, scope: TenantScope, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
-    const rows = await db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
-      WHERE id = ${id}::uuid ${scopeClause(scope)} ${lockClause(options.lock ?? false)}`);
+    const rows = await this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
+      WHERE id = ${id}::uuid ${scopeClause(scope)} ${lockClause(options.lock ?? false)}`,
+    );
     return rows[0] ?? null;
   }
 
   async findByIds(db: Executor, ids: readonly string[], scope: TenantScope): Promise<StoredConfig[]> {
     if (ids.length === 0) return [];
-    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE id = ANY(${ids}::uuid[]) ${scopeClause(scope)}`);
+    return this.configs(db, Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE id = ANY(${ids}::uuid[]) ${scopeClause(scope)}`);
   }
 
   async findByKey(db: Executor, key: ConfigKey, options: { lock?: boolean } = {}): Promise<StoredConfig | null> {
-    const rows = await db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
+    const rows = await this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
       WHERE tenant_id = ${key.tenantId} AND provider_type = ${key.providerType}::"ProviderType" AND provider_name = ${key.providerName}
-      ${lockClause(options.lock ?? false)}`);
+      ${lockClause(options.lock ?? false)}`,
+    );
     return rows[0] ?? null;
   }
 
   /** The tenant's configs among `keys`, locked in key order (so concurrent batches cannot deadlock). */
   async lockByKeys(db: Executor, tenantId: string, keys: ReadonlyArray<Omit<ConfigKey, "tenantId">>): Promise<StoredConfig[]> {
     if (keys.length === 0) return [];
-    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
+    return this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs
       WHERE tenant_id = ${tenantId} AND (provider_type, provider_name) IN (${keyRows(keys)})
-      ORDER BY provider_type, provider_name FOR UPDATE`);
+      ORDER BY provider_type, provider_name FOR UPDATE`,
+    );
   }
 
   /** Every config of the tenant, locked in key order like lockByKeys (a whole-tenant write: import, templates). */
   async lockAllOfTenant(db: Executor, tenantId: string): Promise<StoredConfig[]> {
-    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ${tenantId}
-      ORDER BY provider_type, provider_name FOR UPDATE`);
+    return this.configs(
+      db,
+      Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ${tenantId}
+      ORDER BY provider_type, provider_name FOR UPDATE`,
+    );
   }
 
   /**
@@ -123,7 +146,7 @@ export class ProviderConfigRepository {
   /** Every config of these tenants, in no particular order (callers sort: see provider-config.order.ts). */
   async listByTenants(db: Executor, tenantIds: readonly string[]): Promise<StoredConfig[]> {
     if (tenantIds.length === 0) return [];
-    return db.query<StoredConfig>(Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ANY(${tenantIds}::text[])`);
+    return this.configs(db, Prisma.sql`SELECT ${COLUMNS} FROM provider_configs WHERE tenant_id = ANY(${tenantIds}::text[])`);
   }
 
   /** One enabled config per (type, name) across all tenants, preferring one with a key (health re-checks). */
@@ -137,18 +160,21 @@ export class ProviderConfigRepository {
 
   /** Creates a config (or brings a deleted one back under its old id) with its snapshot. */
   async insert(db: Executor, config: NewConfig, changeType: ChangeType, audit: ChangeAudit): Promise<StoredConfig | LostRace> {
-    const rows = await db.query<StoredConfig>(Prisma.sql`WITH changed AS (
-        INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data,
+    const rows = await this.configs(
+      db,
+      Prisma.sql`WITH changed AS (
+        INSERT INTO provider_configs (id, tenant_id, provider_type, provider_name, priority, enabled, config_data, secret_data,
           api_key, api_secret, api_key_hint, version, created_at, updated_at, created_by, updated_by)
         SELECT ${config.id}::uuid, ${config.tenantId}, ${config.providerType}::"ProviderType", ${config.providerName},
-          ${config.priority}::"ProviderPriority", ${config.enabled}, ${JSON.stringify(config.configData)}::jsonb,
+          ${config.priority}::"ProviderPriority", ${config.enabled}, ${JSON.stringify(config.configData)}::jsonb, ${JSON.stringify(config.secretData)}::jsonb,
           ${config.apiKey}, ${config.apiSecret}, ${config.apiKeyHint}, ${config.version}::int,
           COALESCE(${config.createdAt ?? null}::timestamptz, now.ts), now.ts, ${config.createdBy === undefined ? audit.changedBy : config.createdBy}, ${audit.changedBy}
         FROM (SELECT clock_timestamp() AS ts) AS now
         ON CONFLICT DO NOTHING
         RETURNING *
       ), snapshot AS (${snapshotOf(changeType, audit)})
-      SELECT ${COLUMNS} FROM changed`);
+      SELECT ${COLUMNS} FROM changed`,
+    );
     return rows[0] ?? LOST_RACE;
   }
 
@@ -161,14 +187,18 @@ export class ProviderConfigRepository {
     changeType: ChangeType,
     audit: ChangeAudit,
   ): Promise<StoredConfig | LostRace> {
-    const rows = await db.query<StoredConfig>(Prisma.sql`WITH changed AS (
+    const rows = await this.configs(
+      db,
+      Prisma.sql`WITH changed AS (
         UPDATE provider_configs SET priority = ${state.priority}::"ProviderPriority", enabled = ${state.enabled},
-          config_data = ${JSON.stringify(state.configData)}::jsonb, api_key = ${state.apiKey}, api_secret = ${state.apiSecret},
+          config_data = ${JSON.stringify(state.configData)}::jsonb,
+          secret_data = ${JSON.stringify(state.secretData)}::jsonb, api_key = ${state.apiKey}, api_secret = ${state.apiSecret},
           api_key_hint = ${state.apiKeyHint}, version = version + 1, updated_at = clock_timestamp(), updated_by = ${audit.changedBy}
         WHERE id = ${id}::uuid AND version = ${expectedVersion}::int
         RETURNING *
       ), snapshot AS (${snapshotOf(changeType, audit)})
-      SELECT ${COLUMNS} FROM changed`);
+      SELECT ${COLUMNS} FROM changed`,
+    );
     return rows[0] ?? LOST_RACE;
   }
 
@@ -195,7 +225,7 @@ export class ProviderConfigRepository {
     const [row] = rows;
     if (!row) return null;
     const { written, ...config } = row;
-    return { written, config };
+    return { written, config: separateClearSecrets(config, this.secretFields) };
   }
 
   /** Deletes the config if still at `expectedVersion`; its DELETED snapshot takes the next version, which is returned. */

@@ -3,6 +3,8 @@
 import { describe, expect, test } from "vitest";
 import { ChangeType, ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { AppError, ErrorCode } from "../../errors.js";
+import { loadCatalog } from "../catalog/catalog.js";
+import { SecretFields } from "../catalog/secret-fields.js";
 import type { StoredConfig } from "./provider-config.model.js";
 import {
   type ConfigPatch,
@@ -38,6 +40,8 @@ function stored(sealer: FakeSealer, overrides: Partial<StoredConfig> = {}): Stor
     priority: ProviderPriority.SECONDARY,
     enabled: true,
     configData: { currency: "YER", limits: { daily: 100 } },
+    secretData: {},
+    clearSecrets: {},
     apiKey: sealer.seal("sk_live_abcdefgh1234", credentialContext(ID, "apiKey")),
     apiSecret: sealer.seal("whsec_1", credentialContext(ID, "apiSecret")),
     apiKeyHint: "****1234",
@@ -50,8 +54,20 @@ function stored(sealer: FakeSealer, overrides: Partial<StoredConfig> = {}): Stor
   };
 }
 
+const CATALOG_SECRETS = new SecretFields(loadCatalog().list());
+
 function plan(current: StoredConfig | null, patch: Partial<ConfigPatch>, options: Partial<PlanOptions> & { sealer: FakeSealer }) {
-  return planUpsert(current, { ...KEY, ...patch }, { requiresApiKey: false, fieldPrefix: "input.", newId: () => "new-id", ...options });
+  return planUpsert(
+    current,
+    { ...KEY, ...patch },
+    {
+      secretFields: CATALOG_SECRETS,
+      requiresApiKey: false,
+      fieldPrefix: "input.",
+      newId: () => "new-id",
+      ...options,
+    },
+  );
 }
 
 function thrown(run: () => unknown): AppError {
@@ -70,8 +86,18 @@ describe("create", () => {
     expect(plan(null, {}, { sealer })).toEqual({
       kind: "create",
       id: "new-id",
-      state: { priority: "PRIMARY", enabled: true, configData: {}, apiKey: null, apiSecret: null, apiKeyHint: null },
+      state: { priority: "PRIMARY", enabled: true, configData: {}, secretData: {}, apiKey: null, apiSecret: null, apiKeyHint: null },
     });
+  });
+
+  test("keeps the provider's secret configData fields apart, sealed for the new id", () => {
+    const sealer = new FakeSealer();
+    const result = plan(null, { configData: { currency: "USD", webhookSecret: "whsec_1" } }, { sealer });
+    if (result.kind !== "create") throw new Error(result.kind);
+    expect(result.state.configData).toEqual({ currency: "USD" });
+    expect(sealer.open(result.state.secretData.webhookSecret ?? "", credentialContext("new-id", "configData.webhookSecret"))).toBe(
+      '"whsec_1"',
+    );
   });
 
   test("seals credentials for the new id and field, with the key's hint", () => {
@@ -235,8 +261,15 @@ describe("expectedVersion", () => {
 
 describe("fixedChanges (the patch the database applies in one statement)", () => {
   test("is undefined when a credential is given in plaintext", () => {
-    expect(fixedChanges({ ...KEY, apiKey: "sk_new" })).toBeUndefined();
-    expect(fixedChanges({ ...KEY, apiSecret: "whsec_2" })).toBeUndefined();
+    expect(fixedChanges({ ...KEY, apiKey: "sk_new" }, CATALOG_SECRETS)).toBeUndefined();
+    expect(fixedChanges({ ...KEY, apiSecret: "whsec_2" }, CATALOG_SECRETS)).toBeUndefined();
+  });
+
+  test("is undefined for configData of a provider with secret fields (merged with the stored sealed ones)", () => {
+    expect(fixedChanges({ ...KEY, configData: { currency: "USD" } }, CATALOG_SECRETS)).toBeUndefined();
+    expect(fixedChanges({ ...KEY, priority: ProviderPriority.SECONDARY }, CATALOG_SECRETS)).toEqual({
+      priority: ProviderPriority.SECONDARY,
+    });
   });
 
   // update_provider_config sets the fields it is given over the stored ones (jsonb_populate_record) and writes when
@@ -257,15 +290,16 @@ describe("fixedChanges (the patch the database applies in one statement)", () =>
     (patch, enabled) => {
       const sealer = new FakeSealer();
       const current = stored(sealer, { enabled });
-      const changes = fixedChanges({ ...KEY, ...patch });
+      // No secret fields here, so that configData patches take the one-statement path too.
+      const changes = fixedChanges({ ...KEY, ...patch }, new SecretFields([]));
       const merged = { ...current, ...changes };
       const planned = plan(current, patch, { sealer });
-      if (planned.kind === "unchanged") expect(sameState(merged, current)).toBe(true);
+      if (planned.kind === "unchanged") expect(sameState(merged, current, sealer)).toBe(true);
       else {
         expect(planned.kind).toBe("update");
         if (planned.kind !== "update") return;
         expect(merged).toMatchObject(planned.state);
-        expect(sameState(merged, current)).toBe(false);
+        expect(sameState(merged, current, sealer)).toBe(false);
       }
     },
   );

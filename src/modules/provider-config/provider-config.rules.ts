@@ -4,12 +4,15 @@ import { ChangeType, type JsonObject, ProviderPriority } from "../../domain/prov
 import { jsonEqual, type Problems } from "../../domain/validation.js";
 import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
 import { apiKeyHint } from "../../infra/crypto/secret-box.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
+import { mergeSecrets, sameSecrets } from "./secret-data.js";
 
 /** A validated write to one config. Absent properties keep the stored value. */
 export interface ConfigPatch extends ConfigKey {
   priority?: ProviderPriority;
   enabled?: boolean;
+  /** As given: secret fields included (null removes one; see secret-data.ts). */
   configData?: JsonObject;
   /** null removes the stored value. */
   apiKey?: string | null;
@@ -23,7 +26,9 @@ export interface CredentialSealer {
 }
 
 export type CredentialField = "apiKey" | "apiSecret";
-export const credentialContext = (configId: string, field: CredentialField): string => `provider-config:${configId}:${field}`;
+/** A sealed value's field: a credential, or a secret configData field (`configData.webhookSecret`). */
+export type SealedField = CredentialField | `configData.${string}`;
+export const credentialContext = (configId: string, field: SealedField): string => `provider-config:${configId}:${field}`;
 
 export type PlannedWrite =
   | { kind: "unchanged"; config: StoredConfig }
@@ -32,6 +37,7 @@ export type PlannedWrite =
 
 export interface PlanOptions {
   sealer: CredentialSealer;
+  secretFields: SecretFields;
   /** Whether the catalog says this provider needs an API key. */
   requiresApiKey: boolean;
   expectedVersion?: number;
@@ -55,10 +61,12 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
   checkExpectedVersion(current, options.expectedVersion, `${options.fieldPrefix}expectedVersion`);
   const id = current?.id ?? options.newId();
   const apiKey = mergeCredential(current, id, "apiKey", patch.apiKey, options.sealer);
+  const given = patch.configData && options.secretFields.split(patch.providerType, patch.providerName, patch.configData);
   const state: ConfigState = {
     priority: patch.priority ?? current?.priority ?? ProviderPriority.PRIMARY,
     enabled: patch.enabled ?? current?.enabled ?? true,
-    configData: patch.configData ?? current?.configData ?? {},
+    configData: given?.plain ?? current?.configData ?? {},
+    secretData: mergeSecrets(options.sealer, id, current, given?.secret),
     apiKey,
     apiSecret: mergeCredential(current, id, "apiSecret", patch.apiSecret, options.sealer),
     apiKeyHint:
@@ -75,17 +83,19 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
     options.problems.add(field, problem);
   }
   if (!current) return { kind: "create", id, state };
-  if (sameState(current, state)) return { kind: "unchanged", config: current };
+  if (sameState(current, state, options.sealer)) return { kind: "unchanged", config: current };
   return { kind: "update", config: current, state, changeType: changeTypeOf(current, state) };
 }
 
 /**
  * What `patch` sets whatever the stored state is, as planUpsert would merge it: the fields it gives, a removed API
  * key with its hint. Undefined when the result depends on the stored state beyond that: a credential given in
- * plaintext is kept when it is the stored one, else sealed to the config's id, which only planUpsert can tell.
+ * plaintext is kept when it is the stored one, else sealed to the config's id, which only planUpsert can tell; so
+ * is configData of a provider with secret fields (merged with the stored sealed ones, and any still in clear kept).
  */
-export function fixedChanges(patch: ConfigPatch): Partial<ConfigState> | undefined {
+export function fixedChanges(patch: ConfigPatch, secretFields: SecretFields): Partial<ConfigState> | undefined {
   if (typeof patch.apiKey === "string" || typeof patch.apiSecret === "string") return undefined;
+  if (patch.configData !== undefined && secretFields.of(patch.providerType, patch.providerName).length > 0) return undefined;
   const changes: Partial<ConfigState> = {};
   if (patch.priority !== undefined) changes.priority = patch.priority;
   if (patch.enabled !== undefined) changes.enabled = patch.enabled;
@@ -101,14 +111,18 @@ export function changeTypeOf(current: ConfigState, next: ConfigState): ChangeTyp
   return ChangeType.UPDATED;
 }
 
-/** Credentials compare by identity of the sealed value: mergeCredential keeps it when the plaintext is the same. */
-export function sameState(a: ConfigState, b: ConfigState): boolean {
+/**
+ * Whether writing `next` over `current` changes nothing. Credentials compare by identity of the sealed value
+ * (mergeCredential keeps it when the plaintext is the same), secret fields by plaintext (see sameSecrets).
+ */
+export function sameState(current: StoredConfig, next: ConfigState, sealer: CredentialSealer): boolean {
   return (
-    a.priority === b.priority &&
-    a.enabled === b.enabled &&
-    a.apiKey === b.apiKey &&
-    a.apiSecret === b.apiSecret &&
-    jsonEqual(a.configData, b.configData)
+    current.priority === next.priority &&
+    current.enabled === next.enabled &&
+    current.apiKey === next.apiKey &&
+    current.apiSecret === next.apiSecret &&
+    jsonEqual(current.configData, next.configData) &&
+    sameSecrets(sealer, current.id, current, next.secretData)
   );
 }
 

@@ -7,6 +7,7 @@ import { checkChangeReason, checkTenantId, Problems, validate } from "../../doma
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import { type ConfigDataSchemas, type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
 import type { ChangeAudit } from "./provider-config.model.js";
 import { type ProviderConfigRecord, type StoredConfig, toRecord } from "./provider-config.model.js";
@@ -44,6 +45,8 @@ export interface ProviderConfigServiceDeps {
   unitOfWork: UnitOfWork;
   repository: ProviderConfigRepository;
   sealer: CredentialSealer;
+  /** Which configData fields are sealed apart (SPEC.md §10.3). */
+  secretFields: SecretFields;
   requiresApiKey: (providerType: ProviderType, providerName: string) => boolean;
   /** Every configData written by upsert and batch is checked against its provider's schema. */
   configSchemas: ConfigDataSchemas;
@@ -218,7 +221,7 @@ export class ProviderConfigService {
     expectedVersion: number | undefined,
     audit: ChangeAudit,
   ): Promise<{ config: StoredConfig; changed: boolean } | undefined> {
-    const changes = fixedChanges(patch);
+    const changes = fixedChanges(patch, this.deps.secretFields);
     if (!changes) return undefined;
     const requiresApiKey = this.deps.requiresApiKey(patch.providerType, patch.providerName);
     const result = await this.deps.unitOfWork.autocommit(onlyTenants(patch.tenantId), (db, guard) =>
@@ -236,6 +239,7 @@ export class ProviderConfigService {
     const plan = planTenant(stored, entries, {
       replace: options.replace,
       sealer: this.deps.sealer,
+      secretFields: this.deps.secretFields,
       requiresApiKey: this.deps.requiresApiKey,
       newId: randomUUID,
       problems,
@@ -248,6 +252,7 @@ export class ProviderConfigService {
   private plan(current: StoredConfig | null, patch: ConfigPatch, expectedVersion: number | undefined, fieldPrefix: string): PlannedWrite {
     return planUpsert(current, patch, {
       sealer: this.deps.sealer,
+      secretFields: this.deps.secretFields,
       requiresApiKey: this.deps.requiresApiKey(patch.providerType, patch.providerName),
       expectedVersion,
       fieldPrefix,

@@ -3,9 +3,11 @@
 // the tenant's configs that no entry names. The service runs the plan in one transaction, or only returns it.
 import type { ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { jsonEqual, type Problems } from "../../domain/validation.js";
+import type { SecretFields } from "../catalog/secret-fields.js";
 import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
 import { sortConfigs } from "./provider-config.order.js";
 import { type ConfigPatch, type CredentialSealer, type PlannedWrite, planUpsert } from "./provider-config.rules.js";
+import { sameSecrets } from "./secret-data.js";
 import type { ProviderConfigViewRecord } from "./tenant-config.model.js";
 
 /** One config to bring into the tenant. */
@@ -46,6 +48,7 @@ export interface TenantPlan {
 export interface TenantPlanOptions {
   replace: boolean;
   sealer: CredentialSealer;
+  secretFields: SecretFields;
   requiresApiKey: (providerType: ProviderType, providerName: string) => boolean;
   newId: () => string;
   /** Where every entry's problem goes (the API-key rule), so that all are reported at once. */
@@ -61,6 +64,7 @@ export function planTenant(stored: readonly StoredConfig[], entries: readonly Te
     const patch: ConfigPatch = current ? entry.patch : { ...entry.onCreate, ...entry.patch };
     const plan = planUpsert(current, patch, {
       sealer: options.sealer,
+      secretFields: options.secretFields,
       requiresApiKey: options.requiresApiKey(patch.providerType, patch.providerName),
       fieldPrefix: entry.fieldPrefix ?? `configs[${index}].`,
       newId: options.newId,
@@ -75,7 +79,7 @@ export function planTenant(stored: readonly StoredConfig[], entries: readonly Te
       providerType: patch.providerType,
       providerName: patch.providerName,
       action: actionOf(plan),
-      changedFields: changedFields(plan),
+      changedFields: changedFields(plan, options.sealer),
     })),
     ...deletes.map((config) => ({
       providerType: config.providerType,
@@ -93,14 +97,17 @@ const actionOf = (plan: PlannedWrite): PlannedAction => ACTION_OF_KIND[plan.kind
 const FIELDS = ["priority", "enabled", "configData", "apiKey", "apiSecret"] as const;
 
 /** A create sets every field it gives a value (credentials only when set); an update lists what differs. */
-export function changedFields(plan: PlannedWrite): string[] {
+export function changedFields(plan: PlannedWrite, sealer: CredentialSealer): string[] {
   if (plan.kind === "unchanged") return [];
   if (plan.kind === "create") return FIELDS.filter((field) => plan.state[field] !== null);
   const before: ConfigState = plan.config;
   const after = plan.state;
-  // Credentials compare by their sealed value: planUpsert keeps it when the plaintext is the same.
+  // Credentials compare by their sealed value (planUpsert keeps it when the plaintext is the same), secret fields
+  // by plaintext.
   return FIELDS.filter((field) =>
-    field === "configData" ? !jsonEqual(before.configData, after.configData) : before[field] !== after[field],
+    field === "configData"
+      ? !jsonEqual(before.configData, after.configData) || !sameSecrets(sealer, plan.config.id, plan.config, after.secretData)
+      : before[field] !== after[field],
   );
 }
 

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { DateTimeScalar, UUIDScalar } from "../../graphql/scalars.js";
+import type { JsonObject } from "../../domain/provider.js";
+import { DateTimeScalar, JSONObjectScalar, UUIDScalar } from "../../graphql/scalars.js";
 import { ProviderSettingsFields } from "./provider-settings.type.js";
 
 @ObjectType("ProviderConfig", { description: "One provider configured for one tenant. Secrets are never returned here." })
@@ -15,6 +16,11 @@ export class ProviderConfigType extends ProviderSettingsFields {
 
   @Field(() => String, { nullable: true, description: "Masked hint of the API key, e.g. '****1a2b'; null when there is no key." })
   apiKeyHint!: string | null;
+
+  @Field(() => [String], {
+    description: "v2: names of the set configData fields that the provider's schema marks secret (their values are never returned here).",
+  })
+  secretFields!: string[];
 
   @Field(() => Int, { description: "Starts at 1 and grows by exactly 1 on every change of this config." })
   version!: number;
@@ -93,4 +99,7 @@ export class ProviderCredentialsType {
 
   @Field(() => String, { nullable: true })
   apiSecret!: string | null;
+
+  @Field(() => JSONObjectScalar, { description: "v2: the secret configData fields, decrypted (empty object when none)." })
+  secretFields!: JsonObject;
 }

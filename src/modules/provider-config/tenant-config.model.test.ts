@@ -19,6 +19,7 @@ function record(providerType: ProviderType, providerName: string, overrides: Par
     hasApiKey: true,
     hasApiSecret: true,
     apiKeyHint: "****abcd",
+    secretFields: [],
     version: 2,
     createdAt: new Date("2026-01-01T00:00:00Z"),
     updatedAt: new Date("2026-01-02T00:00:00Z"),
