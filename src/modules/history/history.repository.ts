@@ -4,7 +4,7 @@
 import { ChangeType } from "../../domain/provider.js";
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
-import type { Executor } from "../../infra/database/sql-executor.js";
+import { type Executor, planEachTime } from "../../infra/database/sql-executor.js";
 import type { HistoryFilter, StoredSnapshot } from "./config-version.model.js";
 
 /** A snapshot's columns as StoredSnapshot names them (also read by the change-events module). */
@@ -55,8 +55,10 @@ export class HistoryRepository {
     if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
     if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
     if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
-    return db.query<StoredSnapshot>(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`);
+    return db.query<StoredSnapshot>(
+      planEachTime(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
+      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`),
+    );
   }
 
   async findVersion(db: Executor, configId: string, version: number, scope: TenantScope): Promise<StoredSnapshot | null> {
