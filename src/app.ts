@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { PGlite } from "@electric-sql/pglite";
@@ -24,6 +24,7 @@ import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
 import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
 import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
 import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
+import { noStorePlugin } from "./graphql/plugins/no-store.plugin.js";
 import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-over-http.plugin.js";
 import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
@@ -328,6 +329,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       // On stop: no new connections, in-flight requests finish (up to 10 s), idle keep-alive sockets close.
       ApolloServerPluginDrainHttpServer({ httpServer }),
       createMetricsPlugin(metrics),
