@@ -55,7 +55,9 @@ async function seedHistory(databaseUrl) {
         now(), v.changed_at, 'user-1', v.changed_by
       FROM bench_configs c JOIN config_versions v ON v.config_id = c.id AND v.version = c.versions;
       ANALYZE config_versions; ANALYZE provider_configs;`);
-    const { rows } = await client.query("SELECT (SELECT count(*) FROM provider_configs) AS configs, (SELECT count(*) FROM config_versions) AS versions");
+    const { rows } = await client.query(
+      "SELECT (SELECT count(*) FROM provider_configs) AS configs, (SELECT count(*) FROM config_versions) AS versions",
+    );
     return { configs: Number(rows[0].configs), versions: Number(rows[0].versions) };
   } finally {
     await client.end();
@@ -78,7 +80,9 @@ async function cpuMs(pid) {
 /** CPU used while `run` ran by the service process and by the backends connected to the bench database. */
 async function withCpu(admin, database, servicePid, run) {
   const backends = async () =>
-    (await admin.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database])).rows.map((r) => r.pid);
+    (await admin.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database])).rows.map(
+      (r) => r.pid,
+    );
   const sum = async (pids) => (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
   const before = await backends();
   const dbBefore = new Map(await Promise.all(before.map(async (pid) => [pid, await cpuMs(pid)])));
@@ -119,7 +123,14 @@ async function main() {
         measure(service.url, requests, connections, seconds),
       );
       const served = result.requests.total;
-      ours.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, serviceMs: serviceMs / served, dbMs: dbMs / served });
+      ours.push({
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        errors: result.errors + result.non2xx,
+        serviceMs: serviceMs / served,
+        dbMs: dbMs / served,
+      });
       ceiling.push((await measure(ceilingUrl, requests, connections, seconds)).requests.average);
     }
     const rps = median(ours.map((o) => o.rps));

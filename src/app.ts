@@ -22,9 +22,9 @@ import { MAX_DOCUMENT_TOKENS } from "./graphql/limits/document-shape.js";
 import { limitRules } from "./graphql/limits/validation-rules.js";
 import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
 import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
+import { noStorePlugin } from "./graphql/plugins/no-store.plugin.js";
 import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
 import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
-import { noStorePlugin } from "./graphql/plugins/no-store.plugin.js";
 import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-over-http.plugin.js";
 import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
@@ -65,12 +65,18 @@ import { ConfigTemplateResolver } from "./modules/config-transfer/config-templat
 import { ConfigTemplateService } from "./modules/config-transfer/config-template.service.js";
 import { ConfigTransferResolver } from "./modules/config-transfer/config-transfer.resolver.js";
 import { secretExportAudit } from "./modules/credential-access/credential-access.export-audit.js";
+import { createAccessLogLoader } from "./modules/credential-access/credential-access.loader.js";
 import { CredentialAccessRecorder } from "./modules/credential-access/credential-access.recorder.js";
 import { CredentialAccessRepository } from "./modules/credential-access/credential-access.repository.js";
 import { CredentialAccessResolver } from "./modules/credential-access/credential-access.resolver.js";
 import { CredentialAccessService } from "./modules/credential-access/credential-access.service.js";
 import { ConfigDiffService } from "./modules/history/config-diff.service.js";
-import { createRecentVersionsLoader, createSnapshotLoader, createStateAtLoader } from "./modules/history/history.loader.js";
+import {
+  createHistoryPageLoader,
+  createRecentVersionsLoader,
+  createSnapshotLoader,
+  createStateAtLoader,
+} from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
 import type { HistoryRetention } from "./modules/history/history.retention.js";
@@ -223,9 +229,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const configImport = new ConfigImportService(configService, configSchemas);
   // Derived once from the catalog: the templates follow the catalog's facts and the selection/recommendation rules.
   const configTemplates = new ConfigTemplateService(deriveTemplates(catalog), configService, configSchemas);
-  const historyService = new HistoryService(unitOfWork, historyRepository);
+  const historyService = new HistoryService();
   const diffService = new ConfigDiffService(unitOfWork, historyRepository, sealer);
-  const credentialAccessService = new CredentialAccessService(unitOfWork, credentialAccessRepository);
+  const credentialAccessService = new CredentialAccessService();
   const rollbackService = new RollbackService({
     unitOfWork,
     configs: configRepository,
@@ -305,6 +311,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       history: createRecentVersionsLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       snapshots: createSnapshotLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       configsAt: createStateAtLoader(caller, unitOfWork, historyRepository, cacheDependencies),
+      historyPages: createHistoryPageLoader(unitOfWork, historyRepository, cacheDependencies),
+      accessLog: createAccessLogLoader(unitOfWork, credentialAccessRepository),
     };
     return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
   };

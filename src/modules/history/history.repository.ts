@@ -43,22 +43,37 @@ function changeTypeCondition(types: readonly ChangeType[]): Prisma.Sql {
 
 const scopeClause = (scope: TenantScope) => (scope.all ? Prisma.empty : Prisma.sql`AND tenant_id = ANY(${scope.tenantIds}::text[])`);
 
+/** One configHistory page: newest first, strictly older than `beforeSeq`; at most `limit` rows. */
+export interface PageQuery {
+  filter: HistoryFilter;
+  limit: number;
+  beforeSeq?: bigint;
+}
+
+function pageStatement(index: number, { filter, limit, beforeSeq }: PageQuery): Prisma.Sql {
+  const conditions = [Prisma.sql`tenant_id = ${filter.tenantId}`];
+  if (filter.providerType) conditions.push(Prisma.sql`provider_type = ${filter.providerType}::"ProviderType"`);
+  if (filter.providerName) conditions.push(Prisma.sql`provider_name = ${filter.providerName}`);
+  if (filter.configId) conditions.push(Prisma.sql`config_id = ${filter.configId}::uuid`);
+  if (filter.changeTypes) conditions.push(changeTypeCondition(filter.changeTypes));
+  if (filter.changedBy !== undefined) conditions.push(Prisma.sql`changed_by = ${filter.changedBy}`);
+  if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
+  if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
+  if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
+  return Prisma.sql`(SELECT ${Prisma.raw(String(index))} AS query, ${SNAPSHOT_COLUMNS} FROM config_versions
+    WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int)`;
+}
+
 export class HistoryRepository {
-  /** Newest first, strictly older than `beforeSeq`; at most `limit` rows. */
-  async page(db: Executor, filter: HistoryFilter, limit: number, beforeSeq?: bigint): Promise<StoredSnapshot[]> {
-    const conditions = [Prisma.sql`tenant_id = ${filter.tenantId}`];
-    if (filter.providerType) conditions.push(Prisma.sql`provider_type = ${filter.providerType}::"ProviderType"`);
-    if (filter.providerName) conditions.push(Prisma.sql`provider_name = ${filter.providerName}`);
-    if (filter.configId) conditions.push(Prisma.sql`config_id = ${filter.configId}::uuid`);
-    if (filter.changeTypes) conditions.push(changeTypeCondition(filter.changeTypes));
-    if (filter.changedBy !== undefined) conditions.push(Prisma.sql`changed_by = ${filter.changedBy}`);
-    if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
-    if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
-    if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
-    return db.query<StoredSnapshot>(
-      planEachTime(Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`),
-    );
+  /**
+   * configHistory pages, however many aliases ask, in one statement, each planned on its own as if it were sent alone (its filters choose its
+   * index); `query` is the 0-based index of the page in `queries`. Rows come page by page, each newest first.
+   * Planned on every execution: the best plan depends on how long the tenant's history is (see planEachTime).
+   */
+  async pages(db: Executor, queries: readonly PageQuery[]): Promise<Array<StoredSnapshot & { query: number }>> {
+    if (queries.length === 0) return [];
+    const branches = queries.map((query, index) => pageStatement(index, query));
+    return db.query(planEachTime(Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS pages ORDER BY query, seq DESC`));
   }
 
   async findVersion(db: Executor, configId: string, version: number, scope: TenantScope): Promise<StoredSnapshot | null> {
