@@ -114,7 +114,7 @@ function expectIndexed(plan: PlanNode): string[] {
 
 const repository = new HistoryRepository();
 const page = (filter: Omit<HistoryFilter, "tenantId">, beforeSeq?: bigint) =>
-  planOf((db) => repository.pages(db, [{ filter: { tenantId: TENANT, ...filter }, limit: 101, beforeSeq }]));
+  planOf((db) => db.query(repository.pages([{ filter: { tenantId: TENANT, ...filter }, limit: 101, beforeSeq }])));
 
 test.skipIf(!hasPostgres())("configHistory's filters use the indexes made for them", async () => {
   const shapes: Array<[string, Omit<HistoryFilter, "tenantId">, bigint | undefined, string]> = [

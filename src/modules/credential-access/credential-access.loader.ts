@@ -12,7 +12,10 @@ export function createAccessLogLoader(unitOfWork: UnitOfWork, repository: Creden
     async (queries) => {
       // The service checked the caller's access to each tenant before asking.
       const tenants = [...new Set(queries.map((query) => query.tenantId))];
-      const rows = await unitOfWork.read(onlyTenants(...tenants), (db) => repository.pages(db, queries));
+      const rows = await unitOfWork.readStatement<StoredCredentialAccess & { query: number }>(
+        onlyTenants(...tenants),
+        repository.pages(queries),
+      );
       const pages = queries.map((): StoredCredentialAccess[] => []);
       for (const { query, ...entry } of rows) pages[query]?.push(entry);
       return pages;

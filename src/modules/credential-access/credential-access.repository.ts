@@ -2,7 +2,7 @@
 // application's database role holds INSERT and SELECT on the table, no UPDATE or DELETE (history_audit migration).
 import { Prisma } from "../../generated/prisma/client.js";
 import { type Executor, planEachTime } from "../../infra/database/sql-executor.js";
-import type { NewCredentialAccess, StoredCredentialAccess } from "./credential-access.model.js";
+import type { NewCredentialAccess } from "./credential-access.model.js";
 
 const COLUMNS = Prisma.raw(`seq, id, tenant_id AS "tenantId", at, actor, operation, config_id AS "configId",
   provider_type AS "providerType", provider_name AS "providerName", request_id AS "requestId"`);
@@ -27,17 +27,16 @@ export class CredentialAccessRepository {
   }
 
   /**
-   * Pages, however many aliases ask, in one statement; `query` is the 0-based index of the page in `queries`, and
-   * rows come page by page, each newest first. Planned on every execution (see planEachTime): a cached generic plan
-   * does not know how long the tenant's log is.
+   * Pages, however many aliases ask, as one statement (run by UnitOfWork.readStatement); `query` is the 0-based index
+   * of the page in `queries`, and rows come page by page, each newest first. Planned on every execution (see
+   * planEachTime): a cached generic plan does not know how long the tenant's log is. `queries` is not empty.
    */
-  async pages(db: Executor, queries: readonly AccessLogQuery[]): Promise<Array<StoredCredentialAccess & { query: number }>> {
-    if (queries.length === 0) return [];
+  pages(queries: readonly AccessLogQuery[]): Prisma.Sql {
     const branches = queries.map(({ tenantId, limit, beforeSeq }, index) => {
       const before = beforeSeq === undefined ? Prisma.empty : Prisma.sql`AND seq < ${beforeSeq}`;
       return Prisma.sql`(SELECT ${Prisma.raw(String(index))} AS query, ${COLUMNS} FROM credential_access_log
         WHERE tenant_id = ${tenantId} ${before} ORDER BY seq DESC LIMIT ${limit}::int)`;
     });
-    return db.query(planEachTime(Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS pages ORDER BY query, seq DESC`));
+    return planEachTime(Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS pages ORDER BY query, seq DESC`);
   }
 }

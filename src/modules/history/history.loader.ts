@@ -64,7 +64,7 @@ export function createHistoryPageLoader(
       dependencies.markUncacheable();
       // The service checked the caller's access to each tenant before asking.
       const tenants = [...new Set(queries.map((query) => query.filter.tenantId))];
-      const rows = await unitOfWork.read(onlyTenants(...tenants), (db) => repository.pages(db, queries));
+      const rows = await unitOfWork.readStatement<StoredSnapshot & { query: number }>(onlyTenants(...tenants), repository.pages(queries));
       const pages = queries.map((): StoredSnapshot[] => []);
       for (const { query, ...snapshot } of rows) pages[query]?.push(snapshot);
       return pages;

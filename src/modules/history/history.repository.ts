@@ -66,14 +66,14 @@ function pageStatement(index: number, { filter, limit, beforeSeq }: PageQuery): 
 
 export class HistoryRepository {
   /**
-   * configHistory pages, however many aliases ask, in one statement, each planned on its own as if it were sent alone (its filters choose its
-   * index); `query` is the 0-based index of the page in `queries`. Rows come page by page, each newest first.
-   * Planned on every execution: the best plan depends on how long the tenant's history is (see planEachTime).
+   * configHistory pages, however many aliases ask, as one statement (run by UnitOfWork.readStatement), each page
+   * planned on its own as if it were sent alone (its filters choose its index); `query` is the 0-based index of the
+   * page in `queries`. Rows come page by page, each newest first. Planned on every execution: the best plan depends
+   * on how long the tenant's history is (see planEachTime). `queries` is not empty.
    */
-  async pages(db: Executor, queries: readonly PageQuery[]): Promise<Array<StoredSnapshot & { query: number }>> {
-    if (queries.length === 0) return [];
+  pages(queries: readonly PageQuery[]): Prisma.Sql {
     const branches = queries.map((query, index) => pageStatement(index, query));
-    return db.query(planEachTime(Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS pages ORDER BY query, seq DESC`));
+    return planEachTime(Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS pages ORDER BY query, seq DESC`);
   }
 
   async findVersion(db: Executor, configId: string, version: number, scope: TenantScope): Promise<StoredSnapshot | null> {
