@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { PGlite } from "@electric-sql/pglite";
@@ -22,6 +22,7 @@ import { MAX_DOCUMENT_TOKENS } from "./graphql/limits/document-shape.js";
 import { limitRules } from "./graphql/limits/validation-rules.js";
 import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
 import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
+import { noStorePlugin } from "./graphql/plugins/no-store.plugin.js";
 import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
 import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
 import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-over-http.plugin.js";
@@ -65,12 +66,18 @@ import { ConfigTemplateResolver } from "./modules/config-transfer/config-templat
 import { ConfigTemplateService } from "./modules/config-transfer/config-template.service.js";
 import { ConfigTransferResolver } from "./modules/config-transfer/config-transfer.resolver.js";
 import { secretExportAudit } from "./modules/credential-access/credential-access.export-audit.js";
+import { createAccessLogLoader } from "./modules/credential-access/credential-access.loader.js";
 import { CredentialAccessRecorder } from "./modules/credential-access/credential-access.recorder.js";
 import { CredentialAccessRepository } from "./modules/credential-access/credential-access.repository.js";
 import { CredentialAccessResolver } from "./modules/credential-access/credential-access.resolver.js";
 import { CredentialAccessService } from "./modules/credential-access/credential-access.service.js";
 import { ConfigDiffService } from "./modules/history/config-diff.service.js";
-import { createRecentVersionsLoader, createSnapshotLoader, createStateAtLoader } from "./modules/history/history.loader.js";
+import {
+  createHistoryPageLoader,
+  createRecentVersionsLoader,
+  createSnapshotLoader,
+  createStateAtLoader,
+} from "./modules/history/history.loader.js";
 import { HistoryRepository } from "./modules/history/history.repository.js";
 import { HistoryResolver } from "./modules/history/history.resolver.js";
 import type { HistoryRetention } from "./modules/history/history.retention.js";
@@ -235,9 +242,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const configImport = new ConfigImportService(configService, configSchemas);
   // Derived once from the catalog: the templates follow the catalog's facts and the selection/recommendation rules.
   const configTemplates = new ConfigTemplateService(deriveTemplates(catalog), configService, configSchemas);
-  const historyService = new HistoryService(unitOfWork, historyRepository);
+  const historyService = new HistoryService();
   const diffService = new ConfigDiffService(unitOfWork, historyRepository, sealer);
-  const credentialAccessService = new CredentialAccessService(unitOfWork, credentialAccessRepository);
+  const credentialAccessService = new CredentialAccessService();
   const rollbackService = new RollbackService({
     unitOfWork,
     configs: configRepository,
@@ -317,6 +324,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       history: createRecentVersionsLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       snapshots: createSnapshotLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       configsAt: createStateAtLoader(caller, unitOfWork, historyRepository, cacheDependencies),
+      historyPages: createHistoryPageLoader(unitOfWork, historyRepository, cacheDependencies),
+      accessLog: createAccessLogLoader(unitOfWork, credentialAccessRepository),
     };
     return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
   };
@@ -341,6 +350,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       // On stop: no new connections, in-flight requests finish (up to 10 s), idle keep-alive sockets close.
       ApolloServerPluginDrainHttpServer({ httpServer }),
       createMetricsPlugin(metrics),

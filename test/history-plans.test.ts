@@ -116,7 +116,7 @@ function expectIndexed(plan: PlanNode): string[] {
 
 const repository = new HistoryRepository(new SecretFields(loadCatalog().list()));
 const page = (filter: Omit<HistoryFilter, "tenantId">, beforeSeq?: bigint) =>
-  planOf((db) => repository.page(db, { tenantId: TENANT, ...filter }, 101, beforeSeq));
+  planOf((db) => db.query(repository.pages([{ filter: { tenantId: TENANT, ...filter }, limit: 101, beforeSeq }])));
 
 test.skipIf(!hasPostgres())("configHistory's filters use the indexes made for them", async () => {
   const shapes: Array<[string, Omit<HistoryFilter, "tenantId">, bigint | undefined, string]> = [

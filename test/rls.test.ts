@@ -62,6 +62,26 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     expect(await unitOfWork.read(onlyTenants(), (db) => repository.listByTenants(db, [a, b]))).toEqual([]);
   });
 
+  test.skipIf(skip)("a one-statement read sees only its tenants, as the application role, and leaves no setting", async () => {
+    const unitOfWork = new UnitOfWork(t.app.database.adapter);
+    const tenantsOf = async (tenants: string[]) => {
+      const rows = await unitOfWork.readStatement<{ tenantId: string; role: string }>(
+        onlyTenants(...tenants),
+        Prisma.sql`SELECT tenant_id AS "tenantId", current_user AS role FROM config_versions WHERE tenant_id IN (${a}, ${b}) ORDER BY seq DESC LIMIT 10`,
+      );
+      for (const row of rows) expect(row.role).toBe("pcs_app");
+      return new Set(rows.map((row) => row.tenantId));
+    };
+    expect(await tenantsOf([a])).toEqual(new Set([a]));
+    expect(await tenantsOf([b])).toEqual(new Set([b]));
+    expect(await tenantsOf([a, b])).toEqual(new Set([a, b]));
+    expect(await tenantsOf([])).toEqual(new Set());
+    // The setting ended with the statement: the (only) pooled connection carries no tenant into the next statement.
+    await t.gql(`query($t: String!) { configHistory(tenantId: $t) { items { id } } }`, { t: a });
+    const [setting] = await t.outsideTransaction<{ value: string | null }>("SELECT current_setting('app.tenant_id', true) AS value");
+    expect(setting?.value ?? "").toBe("");
+  });
+
   test.skipIf(skip)("a transaction cannot write another tenant's rows", async () => {
     const unitOfWork = new UnitOfWork(t.app.database.adapter);
     const insert = unitOfWork.read(onlyTenants(a), (db) =>

@@ -1,7 +1,8 @@
 // What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
 import type { CacheDependencies } from "../infra/cache/dependencies.js";
 import type { Caller } from "../modules/access/caller.js";
-import type { RecentVersionsLoader, SnapshotLoader, StateAtLoader } from "../modules/history/history.loader.js";
+import type { AccessLogLoader } from "../modules/credential-access/credential-access.loader.js";
+import type { HistoryPageLoader, RecentVersionsLoader, SnapshotLoader, StateAtLoader } from "../modules/history/history.loader.js";
 import type { ConfigLoaders } from "../modules/provider-config/provider-config.loaders.js";
 
 export interface RequestLoaders {
@@ -11,6 +12,10 @@ export interface RequestLoaders {
   readonly snapshots: SnapshotLoader;
   /** tenantConfigAt by (tenant, instant). */
   readonly configsAt: StateAtLoader;
+  /** configHistory by filter, limit and cursor. */
+  readonly historyPages: HistoryPageLoader;
+  /** credentialAccessLog by tenant, limit and cursor. */
+  readonly accessLog: AccessLogLoader;
 }
 
 export interface RequestContext {

@@ -8,6 +8,7 @@ import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { applyMigrations, type MigrationResult, type MigrationSession, readMigrations } from "./migrator.js";
+import { PLAN_EACH_TIME } from "./sql-executor.js";
 
 export type DatabaseKind = "postgresql" | "pglite";
 
@@ -210,7 +211,9 @@ async function rowLevelSecurityOf(session: MigrationSession): Promise<RowLevelSe
 
 const statementNames = new Map<string, string>();
 
+/** "" (unnamed: parsed and planned on every execution) for the statements marked with planEachTime. */
 function preparedStatementName(query: { sql: string }): string {
+  if (query.sql.startsWith(PLAN_EACH_TIME)) return "";
   let name = statementNames.get(query.sql);
   if (!name) {
     name = `pcs_${createHash("sha1").update(query.sql).digest("hex").slice(0, 24)}`;

@@ -4,7 +4,18 @@
 // adapter they drive (see BENCHMARKS.md); every statement of this service is raw SQL already, so the client's
 // query engine would add cost and nothing else. Results come back as plain rows, converted by column type.
 import { type ArgType, ColumnTypeEnum, type SqlQueryable, type SqlResultSet } from "@prisma/driver-adapter-utils";
-import type { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
+
+/** How the statements that `planEachTime` marks begin. */
+export const PLAN_EACH_TIME = "/* plan each time */ ";
+
+/**
+ * Marks a statement PostgreSQL must plan for its parameter values on every execution: it is sent unnamed, never
+ * prepared. For statements whose best plan depends on the values: a prepared statement switches to a generic plan,
+ * which cannot know whether the tenant it reads has ten snapshots or a hundred thousand (configHistory on a long
+ * history then read and sorted all of them; see BENCHMARKS.md, History page).
+ */
+export const planEachTime = (statement: Prisma.Sql): Prisma.Sql => Prisma.sql`${Prisma.raw(PLAN_EACH_TIME)}${statement}`;
 
 /** What a repository receives: one statement at a time, inside a transaction the unit of work opened. */
 export interface Executor {

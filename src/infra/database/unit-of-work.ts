@@ -14,7 +14,7 @@ import { type TenantScope, tenantSetting } from "../../domain/tenant-scope.js";
 import { serviceUnavailable } from "../../errors.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { classifyDatabaseError, DatabaseConnectionError } from "./errors.js";
-import { AdapterExecutor, type Executor } from "./sql-executor.js";
+import { AdapterExecutor, type Executor, PLAN_EACH_TIME, planEachTime } from "./sql-executor.js";
 
 /** Returned by a write statement whose compare-and-set found the row changed (or the key taken). */
 export const LOST_RACE: unique symbol = Symbol("lost-race");
@@ -68,6 +68,24 @@ export class UnitOfWork {
    */
   async autocommit<T>(tenants: TenantScope, work: (db: Executor, guard: TenantGuard) => Promise<T>): Promise<T> {
     return work(new AdapterExecutor(this.adapter, this.onQuery), { tenants: tenantSetting(tenants), role: this.role ?? null });
+  }
+
+  /**
+   * One read-only statement that sees only `tenants`, in one round trip instead of read's four (BEGIN, the tenant
+   * setting, the statement, COMMIT): the statement makes the setting itself, for its own implicit transaction (so it
+   * ends with it, as in read), before it reads. `statement` runs as a LATERAL subquery that PostgreSQL gates on the
+   * setting's value (a one-time filter, evaluated before the subquery's first row is asked for, and before the
+   * policies read the setting); were the order ever different, the policies would see no tenant and return nothing,
+   * never another tenant's rows. Rows keep `statement`'s order (a nested loop over one row). Behind PgBouncer, where
+   * the role must be taken in the transaction before the statement is planned, this is read.
+   */
+  async readStatement<Row>(tenants: TenantScope, statement: Prisma.Sql): Promise<Row[]> {
+    if (this.role) return this.read(tenants, (db) => db.query<Row>(statement));
+    // OFFSET 0 keeps the subquery that refers to the setting from being merged away (which would free the join order).
+    const guarded = Prisma.sql`SELECT guarded.* FROM (SELECT set_config('app.tenant_id', ${tenantSetting(tenants)}, true) AS tenants) AS visible
+      CROSS JOIN LATERAL (SELECT * FROM (${statement}) AS statement WHERE visible.tenants IS NOT NULL OFFSET 0) AS guarded`;
+    const db = new AdapterExecutor(this.adapter, this.onQuery);
+    return db.query<Row>(statement.text.startsWith(PLAN_EACH_TIME) ? planEachTime(guarded) : guarded);
   }
 
   /**

@@ -15,6 +15,6 @@ export class CredentialAccessResolver {
     @Args(() => CredentialAccessLogArgs) args: CredentialAccessLogArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<CredentialAccessPage> {
-    return this.service.page(ctx.caller, args.tenantId, args.limit ?? DEFAULT_ACCESS_LOG_LIMIT, args.after);
+    return this.service.page(ctx.caller, ctx.loaders.accessLog, args.tenantId, args.limit ?? DEFAULT_ACCESS_LOG_LIMIT, args.after);
   }
 }

@@ -1,5 +1,5 @@
 // Per-request batching of history reads: ProviderConfig.history for N configs costs one query per distinct limit;
-// configDiff and tenantConfigAt, however many aliases ask, one query per batch.
+// configHistory, configDiff and tenantConfigAt, however many aliases ask, one query per batch.
 import DataLoader from "dataloader";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { AppError, ErrorCode } from "../../errors.js";
@@ -8,7 +8,8 @@ import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { type Caller, canAccessTenant, tenantScope } from "../access/caller.js";
 import { sortConfigs } from "../provider-config/provider-config.order.js";
 import { type ConfigVersionRecord, type StoredSnapshot, toVersionRecord } from "./config-version.model.js";
-import type { HistoryRepository, StateAtQuery, VersionKey } from "./history.repository.js";
+import { historyQueryKey } from "./history.cursor.js";
+import type { HistoryRepository, PageQuery, StateAtQuery, VersionKey } from "./history.repository.js";
 
 export interface RecentVersionsKey {
   configId: string;
@@ -45,6 +46,31 @@ export function createRecentVersionsLoader(
       return keys.map((key) => found.get(`${key.configId}|${key.limit}`) ?? []);
     },
     { cacheKeyFn: (key) => `${key.configId}|${key.limit}` },
+  );
+}
+
+/** configHistory pages (the `limit` rows of each, or fewer), by filter, limit and cursor. */
+export type HistoryPageLoader = DataLoader<PageQuery, StoredSnapshot[], string>;
+
+const pageKeyOf = ({ filter, limit, beforeSeq }: PageQuery): string => `${historyQueryKey(filter)}|${limit}|${beforeSeq ?? ""}`;
+
+export function createHistoryPageLoader(
+  unitOfWork: UnitOfWork,
+  repository: HistoryRepository,
+  dependencies: CacheDependencies,
+): HistoryPageLoader {
+  return new DataLoader(
+    async (queries) => {
+      dependencies.markUncacheable();
+      // The service checked the caller's access to each tenant before asking.
+      const tenants = [...new Set(queries.map((query) => query.filter.tenantId))];
+      const rows = await unitOfWork.readStatement<Omit<StoredSnapshot, "clearSecrets"> & { query: number }>(
+        onlyTenants(...tenants),
+        repository.pages(queries),
+      );
+      return repository.splitPages(queries, rows);
+    },
+    { cacheKeyFn: pageKeyOf },
   );
 }
 

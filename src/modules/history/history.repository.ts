@@ -4,7 +4,7 @@
 import { ChangeType } from "../../domain/provider.js";
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
-import type { Executor } from "../../infra/database/sql-executor.js";
+import { type Executor, planEachTime } from "../../infra/database/sql-executor.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
 import { separateClearSecrets } from "../provider-config/secret-data.js";
 import type { HistoryFilter, StoredSnapshot } from "./config-version.model.js";
@@ -45,6 +45,27 @@ function changeTypeCondition(types: readonly ChangeType[]): Prisma.Sql {
 
 const scopeClause = (scope: TenantScope) => (scope.all ? Prisma.empty : Prisma.sql`AND tenant_id = ANY(${scope.tenantIds}::text[])`);
 
+/** One configHistory page: newest first, strictly older than `beforeSeq`; at most `limit` rows. */
+export interface PageQuery {
+  filter: HistoryFilter;
+  limit: number;
+  beforeSeq?: bigint;
+}
+
+function pageStatement(index: number, { filter, limit, beforeSeq }: PageQuery): Prisma.Sql {
+  const conditions = [Prisma.sql`tenant_id = ${filter.tenantId}`];
+  if (filter.providerType) conditions.push(Prisma.sql`provider_type = ${filter.providerType}::"ProviderType"`);
+  if (filter.providerName) conditions.push(Prisma.sql`provider_name = ${filter.providerName}`);
+  if (filter.configId) conditions.push(Prisma.sql`config_id = ${filter.configId}::uuid`);
+  if (filter.changeTypes) conditions.push(changeTypeCondition(filter.changeTypes));
+  if (filter.changedBy !== undefined) conditions.push(Prisma.sql`changed_by = ${filter.changedBy}`);
+  if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
+  if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
+  if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
+  return Prisma.sql`(SELECT ${Prisma.raw(String(index))} AS query, ${SNAPSHOT_COLUMNS} FROM config_versions
+    WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int)`;
+}
+
 export class HistoryRepository {
   constructor(private readonly secretFields: SecretFields) {}
 
@@ -54,22 +75,25 @@ export class HistoryRepository {
     return rows.map((row) => separateClearSecrets(row, this.secretFields) as T);
   }
 
-  /** Newest first, strictly older than `beforeSeq`; at most `limit` rows. */
-  async page(db: Executor, filter: HistoryFilter, limit: number, beforeSeq?: bigint): Promise<StoredSnapshot[]> {
-    const conditions = [Prisma.sql`tenant_id = ${filter.tenantId}`];
-    if (filter.providerType) conditions.push(Prisma.sql`provider_type = ${filter.providerType}::"ProviderType"`);
-    if (filter.providerName) conditions.push(Prisma.sql`provider_name = ${filter.providerName}`);
-    if (filter.configId) conditions.push(Prisma.sql`config_id = ${filter.configId}::uuid`);
-    if (filter.changeTypes) conditions.push(changeTypeCondition(filter.changeTypes));
-    if (filter.changedBy !== undefined) conditions.push(Prisma.sql`changed_by = ${filter.changedBy}`);
-    if (filter.from) conditions.push(Prisma.sql`changed_at >= ${filter.from}::timestamptz`);
-    if (filter.to) conditions.push(Prisma.sql`changed_at < ${filter.to}::timestamptz`);
-    if (beforeSeq !== undefined) conditions.push(Prisma.sql`seq < ${beforeSeq}`);
-    return this.snapshots(
-      db,
-      Prisma.sql`SELECT ${SNAPSHOT_COLUMNS} FROM config_versions
-      WHERE ${Prisma.join(conditions, " AND ")} ORDER BY seq DESC LIMIT ${limit}::int`,
-    );
+  /**
+   * configHistory pages, however many aliases ask, as one statement (run by UnitOfWork.readStatement), each page
+   * planned on its own as if it were sent alone (its filters choose its index); `query` is the 0-based index of the
+   * page in `queries`. Rows come page by page, each newest first. Planned on every execution: the best plan depends
+   * on how long the tenant's history is (see planEachTime). `queries` is not empty.
+   */
+  pages(queries: readonly PageQuery[]): Prisma.Sql {
+    const branches = queries.map((query, index) => pageStatement(index, query));
+    return planEachTime(Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS pages ORDER BY query, seq DESC`);
+  }
+
+  /** The rows of `pages(queries)` as read, page by page, with any secret field still in clear moved out of configData. */
+  splitPages(
+    queries: readonly PageQuery[],
+    rows: ReadonlyArray<Omit<StoredSnapshot, "clearSecrets"> & { query: number }>,
+  ): StoredSnapshot[][] {
+    const pages = queries.map((): StoredSnapshot[] => []);
+    for (const row of rows) pages[row.query]?.push(separateClearSecrets(row, this.secretFields));
+    return pages;
   }
 
   async findVersion(db: Executor, configId: string, version: number, scope: TenantScope): Promise<StoredSnapshot | null> {

@@ -38,7 +38,7 @@ export class HistoryResolver {
       from: args.from ?? undefined,
       to: args.to ?? undefined,
     };
-    return this.historyService.page(ctx.caller, filter, args.limit ?? DEFAULT_HISTORY_PAGE_LIMIT, args.after);
+    return this.historyService.page(ctx.caller, ctx.loaders.historyPages, filter, args.limit ?? DEFAULT_HISTORY_PAGE_LIMIT, args.after);
   }
 
   @Query(() => ConfigDiffType, { description: "v2: changes between two versions of one config (SPEC.md 11)." })

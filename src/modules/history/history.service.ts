@@ -1,13 +1,10 @@
 // configHistory (newest first, cursor paging that stays stable while changes arrive) and ProviderConfig.history.
 
-import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkPageLimit, checkProviderName, checkTenantId, type Problems, textIssue, validate } from "../../domain/validation.js";
-import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { assertScope, assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { type ConfigVersionRecord, type HistoryFilter, toVersionRecord } from "./config-version.model.js";
 import { decodeCursor, historyQueryKey, pageOf } from "./history.cursor.js";
-import type { RecentVersionsLoader, StateAtLoader } from "./history.loader.js";
-import type { HistoryRepository } from "./history.repository.js";
+import type { HistoryPageLoader, RecentVersionsLoader, StateAtLoader } from "./history.loader.js";
 
 /** changedBy is a token `sub` (at most 255 characters, as stored). */
 const MAX_CHANGED_BY_LENGTH = 255;
@@ -32,13 +29,10 @@ function checkFilter(problems: Problems, filter: HistoryFilter): void {
   if (filter.from && filter.to && filter.from.getTime() > filter.to.getTime()) problems.add("from", "must not be after to");
 }
 
+/** Checks what callers ask and may see; the per-request loaders read (see history.loader.ts). */
 export class HistoryService {
-  constructor(
-    private readonly unitOfWork: UnitOfWork,
-    private readonly repository: HistoryRepository,
-  ) {}
-
-  async page(caller: Caller, filter: HistoryFilter, limit: number, after?: string | null): Promise<HistoryPage> {
+  /** configHistory; batched per request (see history.loader.ts). */
+  async page(caller: Caller, loader: HistoryPageLoader, filter: HistoryFilter, limit: number, after?: string | null): Promise<HistoryPage> {
     validate((problems) => {
       checkFilter(problems, filter);
       checkPageLimit(problems, limit);
@@ -47,7 +41,7 @@ export class HistoryService {
     const beforeSeq = after ? decodeCursor(after, "after", historyQueryKey(filter)) : undefined;
     // An empty changeTypes list asks for no change type: nothing matches.
     if (filter.changeTypes?.length === 0) return { items: [], nextCursor: null };
-    const rows = await this.unitOfWork.read(onlyTenants(filter.tenantId), (db) => this.repository.page(db, filter, limit + 1, beforeSeq));
+    const rows = await loader.load({ filter, limit: limit + 1, beforeSeq });
     return pageOf(rows, limit, historyQueryKey(filter), toVersionRecord);
   }
 
