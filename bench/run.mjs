@@ -42,7 +42,32 @@ async function compare(ours, ceiling, requests) {
 }
 
 const BY_ID = `query One($id: UUID!) { providerConfig(id: $id) { id providerName priority enabled version configData } }`;
+// 30 tenants, one type each: the tenant set moves with every request, so the whole-response cache misses while the
+// per-(tenant, type) value cache hits (tenants n*30+shift … +29; every tenant is read within the first 34 requests).
+const BY_TYPE_TYPES = ["MAP", "WEATHER", "PAYMENT", "SATELLITE", "SMS", "NOTIFICATION"];
+const BY_TYPE = `query ByType($type: ProviderType!, ${Array.from({ length: 30 }, (_, i) => `$t${i}: String!`).join(", ")}) { ${Array.from({ length: 30 }, (_, i) => `t${i}: providerConfigs(tenantId: $t${i}, providerType: $type, enabled: true) { providerName priority enabled version }`).join(" ")} }`;
+const byTypeVariables = (n) => ({
+  type: BY_TYPE_TYPES[n % BY_TYPE_TYPES.length],
+  ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`t${i}`, `bench-${(n * 30 + Math.floor(n / 34) + i) % TENANTS}`])),
+});
 const MANY = `query Many { ${Array.from({ length: 30 }, (_, i) => `t${i}: providerConfigs(tenantId: "bench-${i}") { providerName priority enabled version }`).join(" ")} }`;
+
+/** Three more types per tenant (six in all), so a read by type returns a sixth of a tenant's configs. */
+async function seedMoreTypes(url, tenants) {
+  for (let i = 0; i < tenants; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, tenants - i) }, (_, j) =>
+        gql(
+          url,
+          `mutation($t: String!) { upsertProviderConfigs(tenantId: $t, configs: [
+            {providerType: SATELLITE, providerName: "landsat"}, {providerType: SMS, providerName: "twilio", apiKey: "sk_test_bench_key_000000"},
+            {providerType: NOTIFICATION, providerName: "firebase_fcm", apiKey: "sk_test_bench_key_000000"}]) { id } }`,
+          { t: `bench-${i + j}` },
+        ),
+      ),
+    );
+  }
+}
 
 async function main() {
   const { env, cleanup } = await benchEnvironment();
@@ -51,6 +76,7 @@ async function main() {
   try {
     // Seed: TENANTS tenants with three configs each.
     const ids = await seed(service.url, TENANTS);
+    await seedMoreTypes(service.url, TENANTS);
 
     const scenarios = [
       { name: "cached read (dashboard query, whole-response cache hit)", body: { query: DASHBOARD, variables: { t: "bench-7" } } },
@@ -68,6 +94,10 @@ async function main() {
         }),
       },
       { name: "30-tenant aliased query (cached)", body: { query: MANY } },
+      {
+        name: "30 tenants × providerConfigs(providerType, enabled), new tenant set per request (response cache miss, value cache hit)",
+        rotate: (n) => ({ query: BY_TYPE, variables: byTypeVariables(n) }),
+      },
     ];
     const rows = [];
     for (const scenario of scenarios) {
