@@ -1,6 +1,7 @@
 // What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
 import type { CacheDependencies } from "../infra/cache/dependencies.js";
 import type { Caller } from "../modules/access/caller.js";
+import type { TenantProviderReader } from "../modules/catalog/catalog.model.js";
 import type { RecentVersionsLoader, SnapshotLoader, StateAtLoader } from "../modules/history/history.loader.js";
 import type { ConfigLoaders } from "../modules/provider-config/provider-config.loaders.js";
 
@@ -11,6 +12,8 @@ export interface RequestLoaders {
   readonly snapshots: SnapshotLoader;
   /** tenantConfigAt by (tenant, instant). */
   readonly configsAt: StateAtLoader;
+  /** failoverChain's stored configs, through `configs` (so batched with every other config read). */
+  readonly tenantProviders: TenantProviderReader;
 }
 
 export interface RequestContext {
