@@ -98,7 +98,7 @@ export class RedisCache implements GenerationalCache {
       if (typeof epoch !== "string") throw new Error("the cache epoch is gone");
       const entries = lookups.map((lookup, index) => {
         const [generation, ...stored] = replies[index] as Array<string | null>;
-        return { generation: generation as string, values: lookup.fields.map((_, field) => valueOf(stored[field], epoch)) };
+        return { generation: generation as string, values: lookup.fields.map((_, field) => storedUnder(stored[field], epoch)) };
       });
       const hits = entries.reduce((sum, entry) => sum + entry.values.filter((value) => value !== null).length, 0);
       this.events.hit("configs", hits);
@@ -131,7 +131,8 @@ export class RedisCache implements GenerationalCache {
     } catch {
       this.failed("configs", 0);
       // This write's invalidation may be lost: replace the epoch now, before the write is acknowledged, if Redis answers.
-      await (this.recovering ??= this.recover());
+      this.recovering ??= this.recover();
+      await this.recovering;
     }
   }
 
@@ -228,7 +229,7 @@ export class RedisCache implements GenerationalCache {
 }
 
 /** A stored value, when it was stored under the current epoch. */
-function valueOf(stored: string | null | undefined, epoch: string): string | null {
+function storedUnder(stored: string | null | undefined, epoch: string): string | null {
   if (!stored?.startsWith(epoch) || stored.charCodeAt(epoch.length) !== 10) return null;
   return stored.slice(epoch.length + 1);
 }

@@ -107,7 +107,7 @@ describe("CatalogService.failoverChain", () => {
 
 describe("CatalogService.selectProviders and recommendProviders", () => {
   it("validates and normalises the country", async () => {
-    const { service, tenantConfigs } = await catalogServiceForTests();
+    const { service } = await catalogServiceForTests();
     expect(service.selectProviders({ providerType: "PAYMENT", country: "sa", includeFallback: false })).toMatchObject({ country: "SA" });
     expect(await rejection(() => service.selectProviders({ providerType: "SMS", country: "KSA", includeFallback: true }))).toEqual({
       code: "BAD_USER_INPUT",
@@ -116,7 +116,7 @@ describe("CatalogService.selectProviders and recommendProviders", () => {
   });
 
   it.each(["", "   ", "x".repeat(101)])("rejects the use case %j", async (useCase) => {
-    const { service, tenantConfigs } = await catalogServiceForTests();
+    const { service } = await catalogServiceForTests();
     expect(await rejection(() => service.recommendProviders({ budget: "FREE", useCase, offlineRequired: true }))).toEqual({
       code: "BAD_USER_INPUT",
       field: "useCase",
@@ -124,7 +124,7 @@ describe("CatalogService.selectProviders and recommendProviders", () => {
   });
 
   it("trims the use case and accepts 100 Arabic characters", async () => {
-    const { service, tenantConfigs } = await catalogServiceForTests();
+    const { service } = await catalogServiceForTests();
     expect(service.recommendProviders({ budget: "LOW", useCase: "  orchards ", offlineRequired: false }).useCase).toBe("orchards");
     expect(service.recommendProviders({ budget: "LOW", useCase: "ز".repeat(100), offlineRequired: false }).useCase).toHaveLength(100);
   });
