@@ -80,6 +80,7 @@ function sentinelOptions(sentinel: RedisSentinelConfig, common: IORedisOptions):
 }
 
 function clusterClient(cluster: RedisClusterConfig, common: IORedisOptions): Cluster {
+  // Options of the Cluster itself, not of its node connections (which always queue until their node is ready).
   const { enableOfflineQueue, enableAutoPipelining, lazyConnect, retryStrategy: _perNode, ...perNode } = common;
   return new Cluster(cluster.nodes, {
     redisOptions: { ...perNode, password: cluster.password },

@@ -11,8 +11,9 @@ import type { TenantConfigSlice, TenantConfigSource } from "./provider-config.so
 
 export interface ConfigLoaders {
   /**
-   * A tenant's configs of one type, or all of them, sorted. The service checks the caller's access (and scope) first; the loader refuses
-   * a tenant the caller has no access to as well, so that a path that forgot the check still cannot cross tenants.
+   * A tenant's configs of one type, or all of them, sorted. The service checks the caller's access (and scope)
+   * first; the loader refuses a tenant the caller has no access to as well, so that a path that forgot the check
+   * still cannot cross tenants.
    */
   byTenant: DataLoader<TenantConfigSlice, ProviderConfigRecord[], string>;
   /** A config by id; null when it does not exist or belongs to a tenant the caller cannot see. */

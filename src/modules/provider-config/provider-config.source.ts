@@ -81,6 +81,7 @@ export class CachedTenantConfigSource implements TenantConfigSource, ConfigChang
   ) {}
 
   async load(slices: readonly TenantConfigSlice[], dependencies?: CacheDependencies): Promise<ProviderConfigRecord[][]> {
+    if (slices.length === 0) return [];
     const fields = new Map<string, Set<string>>();
     for (const { tenantId, providerType } of slices) {
       const types = fields.get(tenantId) ?? new Set<string>();
