@@ -110,9 +110,14 @@ describe.skipIf(!hasRedis())("a reader racing a write", () => {
       releaseReader = resolve;
     });
     // The slow reader reads the database before the write commits, and finishes after it.
+    let readerInDatabase: () => void = () => {};
+    const readerReadDatabase = new Promise<void>((resolve) => {
+      readerInDatabase = resolve;
+    });
     const slowDatabase: TenantConfigDatabase = {
       async loadTenants(tenantIds) {
         const seen = stored;
+        readerInDatabase();
         await readerMayFinish;
         return new Map(tenantIds.map((id) => [id, [record(seen)]]));
       },
@@ -124,7 +129,7 @@ describe.skipIf(!hasRedis())("a reader racing a write", () => {
 
     const dependencies = new CacheDependencies();
     const racing = slow.load([{ tenantId }], dependencies);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await readerReadDatabase; // it has read the cache's generation, then the database ...
     stored = 2; // the write commits ...
     await fresh.configsChanged(tenantId); // ... and invalidates before it is acknowledged
     releaseReader();
