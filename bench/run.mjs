@@ -42,21 +42,25 @@ async function compare(ours, ceiling, requests) {
 }
 
 const BY_ID = `query One($id: UUID!) { providerConfig(id: $id) { id providerName priority enabled version configData } }`;
-// 30 tenants, one type each: the tenant set moves with every request, so the whole-response cache misses while the
-// per-(tenant, type) value cache hits (tenants n*30+shift … +29; every tenant is read within the first 34 requests).
+// 30 of the tenants bench-100 … bench-999, one type: request n reads 30 consecutive tenants from (n mod 30) × 30 (+ a
+// shift every 5,400 requests), its fields in an order rotated every 30 requests, one type per 900 requests. No two
+// requests of a run are alike, so the whole-response cache misses, while every tenant's values are cached after the
+// first 30 requests. The other scenarios' tenants (bench-0 … bench-99) keep their three configs.
 const BY_TYPE_TYPES = ["MAP", "WEATHER", "PAYMENT", "SATELLITE", "SMS", "NOTIFICATION"];
 const BY_TYPE = `query ByType($type: ProviderType!, ${Array.from({ length: 30 }, (_, i) => `$t${i}: String!`).join(", ")}) { ${Array.from({ length: 30 }, (_, i) => `t${i}: providerConfigs(tenantId: $t${i}, providerType: $type, enabled: true) { providerName priority enabled version }`).join(" ")} }`;
-const byTypeVariables = (n) => ({
-  type: BY_TYPE_TYPES[n % BY_TYPE_TYPES.length],
-  ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`t${i}`, `bench-${(n * 30 + Math.floor(n / 34) + i) % TENANTS}`])),
-});
+function byTypeVariables(n) {
+  const start = (n % 30) * 30 + (Math.floor(n / 5400) % 30);
+  const rotation = Math.floor(n / 30) % 30;
+  const tenants = Array.from({ length: 30 }, (_, i) => [`t${i}`, `bench-${100 + ((start + ((i + rotation) % 30)) % 900)}`]);
+  return { type: BY_TYPE_TYPES[Math.floor(n / 900) % BY_TYPE_TYPES.length], ...Object.fromEntries(tenants) };
+}
 const MANY = `query Many { ${Array.from({ length: 30 }, (_, i) => `t${i}: providerConfigs(tenantId: "bench-${i}") { providerName priority enabled version }`).join(" ")} }`;
 
-/** Three more types per tenant (six in all), so a read by type returns a sixth of a tenant's configs. */
-async function seedMoreTypes(url, tenants) {
-  for (let i = 0; i < tenants; i += 50) {
+/** Three more types for bench-100 … bench-999 (six in all), so a read by type returns a sixth of a tenant's configs. */
+async function seedMoreTypes(url, from, to) {
+  for (let i = from; i < to; i += 50) {
     await Promise.all(
-      Array.from({ length: Math.min(50, tenants - i) }, (_, j) =>
+      Array.from({ length: Math.min(50, to - i) }, (_, j) =>
         gql(
           url,
           `mutation($t: String!) { upsertProviderConfigs(tenantId: $t, configs: [
@@ -76,7 +80,7 @@ async function main() {
   try {
     // Seed: TENANTS tenants with three configs each.
     const ids = await seed(service.url, TENANTS);
-    await seedMoreTypes(service.url, TENANTS);
+    await seedMoreTypes(service.url, 100, TENANTS);
 
     const scenarios = [
       { name: "cached read (dashboard query, whole-response cache hit)", body: { query: DASHBOARD, variables: { t: "bench-7" } } },
