@@ -43,7 +43,36 @@ async function compare(ours, ceiling, requests) {
 }
 
 const BY_ID = `query One($id: UUID!) { providerConfig(id: $id) { id providerName priority enabled version configData } }`;
+// 30 of the tenants bench-100 … bench-999, one type: request n reads 30 consecutive tenants from (n mod 30) × 30 (+ a
+// shift every 5,400 requests), its fields in an order rotated every 30 requests, one type per 900 requests. No two
+// requests of a run are alike, so the whole-response cache misses, while every tenant's values are cached after the
+// first 30 requests. The other scenarios' tenants (bench-0 … bench-99) keep their three configs.
+const BY_TYPE_TYPES = ["MAP", "WEATHER", "PAYMENT", "SATELLITE", "SMS", "NOTIFICATION"];
+const BY_TYPE = `query ByType($type: ProviderType!, ${Array.from({ length: 30 }, (_, i) => `$t${i}: String!`).join(", ")}) { ${Array.from({ length: 30 }, (_, i) => `t${i}: providerConfigs(tenantId: $t${i}, providerType: $type, enabled: true) { providerName priority enabled version }`).join(" ")} }`;
+function byTypeVariables(n) {
+  const start = (n % 30) * 30 + (Math.floor(n / 5400) % 30);
+  const rotation = Math.floor(n / 30) % 30;
+  const tenants = Array.from({ length: 30 }, (_, i) => [`t${i}`, `bench-${100 + ((start + ((i + rotation) % 30)) % 900)}`]);
+  return { type: BY_TYPE_TYPES[Math.floor(n / 900) % BY_TYPE_TYPES.length], ...Object.fromEntries(tenants) };
+}
 const MANY = `query Many { ${Array.from({ length: 30 }, (_, i) => `t${i}: providerConfigs(tenantId: "bench-${i}") { providerName priority enabled version }`).join(" ")} }`;
+
+/** Three more types for bench-100 … bench-999 (six in all), so a read by type returns a sixth of a tenant's configs. */
+async function seedMoreTypes(url, from, to) {
+  for (let i = from; i < to; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, to - i) }, (_, j) =>
+        gql(
+          url,
+          `mutation($t: String!) { upsertProviderConfigs(tenantId: $t, configs: [
+            {providerType: SATELLITE, providerName: "landsat"}, {providerType: SMS, providerName: "twilio", apiKey: "sk_test_bench_key_000000"},
+            {providerType: NOTIFICATION, providerName: "firebase_fcm", apiKey: "sk_test_bench_key_000000"}]) { id } }`,
+          { t: `bench-${i + j}` },
+        ),
+      ),
+    );
+  }
+}
 
 async function main() {
   const { env, cleanup } = await benchEnvironment();
@@ -52,6 +81,7 @@ async function main() {
   try {
     // Seed: TENANTS tenants with three configs each.
     const ids = await seed(service.url, TENANTS);
+    await seedMoreTypes(service.url, 100, TENANTS);
 
     const scenarios = [
       { name: "cached read (dashboard query, whole-response cache hit)", body: { query: DASHBOARD, variables: { t: "bench-7" } } },
@@ -69,6 +99,10 @@ async function main() {
         }),
       },
       { name: "30-tenant aliased query (cached)", body: { query: MANY } },
+      {
+        name: "30 tenants × providerConfigs(providerType, enabled), new tenant set per request (response cache miss, value cache hit)",
+        rotate: (n) => ({ query: BY_TYPE, variables: byTypeVariables(n) }),
+      },
     ];
     const rows = [];
     for (const scenario of scenarios.filter(({ name }) => name.startsWith(process.env.BENCH_ONLY ?? ""))) {

@@ -175,7 +175,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   metrics.migrationsApplied(database.migrations.applied.length);
   metrics.observeDatabasePool(() => database.poolStats());
 
-  const redisTarget = config.redis.url ?? config.redis.sentinel;
+  const redisTarget = config.redis.url ?? config.redis.sentinel ?? config.redis.cluster;
   const redis = redisTarget ? createRedisClient(redisTarget, logger) : undefined;
   const catalog = loadCatalog();
   // Compiled once: every write that carries configData is checked against its provider's schema (SPEC.md §10.3).
@@ -268,7 +268,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     logger,
   });
   const healthService = new ProviderHealthService((type, name) => catalog.find(type, name), healthChecker, healthStore);
-  const catalogService = new CatalogService(catalog, new FailoverConfigReader(tenantSource), healthStore);
+  const catalogService = new CatalogService(catalog, healthStore);
   // Everything that runs on one instance at a time (SPEC.md §14): see app.background.ts.
   const background = createBackgroundWork({
     config,
@@ -319,13 +319,15 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 
   const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
     const cacheDependencies = new CacheDependencies();
+    const configs = createConfigLoaders(caller, unitOfWork, configRepository, tenantSource, cacheDependencies);
     const loaders: RequestLoaders = {
-      configs: createConfigLoaders(caller, unitOfWork, configRepository, tenantSource, cacheDependencies),
+      configs,
       history: createRecentVersionsLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       snapshots: createSnapshotLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       configsAt: createStateAtLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       historyPages: createHistoryPageLoader(unitOfWork, historyRepository, cacheDependencies),
       accessLog: createAccessLogLoader(unitOfWork, credentialAccessRepository),
+      tenantProviders: new FailoverConfigReader(configs),
     };
     return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
   };

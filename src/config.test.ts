@@ -129,6 +129,7 @@ describe("loadConfig", () => {
         password: "master-secret",
         sentinelPassword: "sentinel-secret",
       },
+      cluster: undefined,
       keyPrefix: "pcs:",
     });
     expect(loadConfig({ REDIS_SENTINELS: "s:26379", REDIS_SENTINEL_NAME: "m" }).redis.sentinel).toEqual({
@@ -151,7 +152,34 @@ describe("loadConfig", () => {
     ]);
     expect(problemsOf({ REDIS_URL: "redis://cache:6379", REDIS_SENTINEL_NAME: "m", REDIS_PASSWORD: "p" })).toEqual([
       "REDIS_SENTINEL_NAME: has no effect without REDIS_SENTINELS",
-      "REDIS_PASSWORD: has no effect without REDIS_SENTINELS",
+      "REDIS_PASSWORD: has no effect without REDIS_SENTINELS or REDIS_CLUSTER_NODES",
+    ]);
+  });
+
+  test("REDIS_CLUSTER_NODES: a Redis Cluster, exclusive with REDIS_URL and REDIS_SENTINELS", () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: "redis-1:7000, redis-2:7001", REDIS_PASSWORD: "cluster-secret" }).redis).toEqual({
+      url: undefined,
+      sentinel: undefined,
+      cluster: {
+        nodes: [
+          { host: "redis-1", port: 7000 },
+          { host: "redis-2", port: 7001 },
+        ],
+        password: "cluster-secret",
+      },
+      keyPrefix: "pcs:",
+    });
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "redis-1" })).toEqual([
+      "REDIS_CLUSTER_NODES: must be a comma-separated list of host:port (port 1-65535)",
+    ]);
+    expect(problemsOf({ REDIS_URL: "redis://cache:6379", REDIS_CLUSTER_NODES: "r:7000" })).toEqual([
+      "REDIS_URL and REDIS_CLUSTER_NODES: set one of them, not both",
+    ]);
+    expect(
+      problemsOf({ REDIS_URL: "redis://cache:6379", REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "m", REDIS_CLUSTER_NODES: "r:7000" }),
+    ).toEqual(["REDIS_URL and REDIS_SENTINELS and REDIS_CLUSTER_NODES: set one of them, not all"]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "r:7000", REDIS_SENTINEL_NAME: "m" })).toEqual([
+      "REDIS_SENTINEL_NAME: has no effect without REDIS_SENTINELS",
     ]);
   });
 

@@ -91,6 +91,7 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 characters of letters, digits, '_', '.' or '-'")
     .optional(),
+  REDIS_CLUSTER_NODES: hostPorts.optional(),
   REDIS_PASSWORD: optionalString,
   REDIS_SENTINEL_PASSWORD: optionalString,
   CACHE_TTL_SECONDS: integer(1, 86_400).default(300),
@@ -141,8 +142,8 @@ export interface AppConfig {
   historyRetention?: { days: number; intervalMinutes: number };
   /** SPEC.md §10.4 scheduled backups; absent when BACKUP_DIR is unset. */
   backup?: { directory: string; intervalMinutes: number; keep: number };
-  /** One server (`url`) or a master behind Sentinel (`sentinel`), never both; `keyPrefix` lets several deployments share one Redis. */
-  redis: { url?: string; sentinel?: RedisSentinelConfig; keyPrefix: string };
+  /** One server (`url`), a master behind Sentinel (`sentinel`) or a Cluster (`cluster`), one of them at most; `keyPrefix` lets several deployments share one Redis. */
+  redis: { url?: string; sentinel?: RedisSentinelConfig; cluster?: RedisClusterConfig; keyPrefix: string };
   cacheTtlSeconds: number;
   /** `requireExp`: production refuses tokens without an expiry (SPEC.md §13). */
   auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string; requireExp: boolean };
@@ -167,6 +168,13 @@ export interface RedisSentinelConfig {
   password?: string;
   /** The Sentinels' own password. */
   sentinelPassword?: string;
+}
+
+/** SPEC.md §14: any of the `nodes` tells the client the rest of the Cluster. */
+export interface RedisClusterConfig {
+  nodes: Array<{ host: string; port: number }>;
+  /** Every node's password. */
+  password?: string;
 }
 
 export class ConfigError extends Error {
@@ -205,12 +213,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (present.NATS_TOKEN && present.NATS_CREDS) {
     problems.push("NATS_TOKEN and NATS_CREDS: set one of them, not both");
   }
+  const topologies = ["REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES"].filter((variable) => present[variable]);
+  if (topologies.length > 1) problems.push(`${topologies.join(" and ")}: set one of them, not ${topologies.length === 2 ? "both" : "all"}`);
   if (present.REDIS_SENTINELS) {
-    if (present.REDIS_URL) problems.push("REDIS_URL and REDIS_SENTINELS: set one of them, not both");
     if (!present.REDIS_SENTINEL_NAME) problems.push("REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master's name)");
   } else {
-    for (const variable of ["REDIS_SENTINEL_NAME", "REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD"])
+    for (const variable of ["REDIS_SENTINEL_NAME", "REDIS_SENTINEL_PASSWORD"])
       if (present[variable]) problems.push(`${variable}: has no effect without REDIS_SENTINELS`);
+    if (present.REDIS_PASSWORD && !present.REDIS_CLUSTER_NODES)
+      problems.push("REDIS_PASSWORD: has no effect without REDIS_SENTINELS or REDIS_CLUSTER_NODES");
   }
   if (present.HISTORY_RETENTION_INTERVAL_MINUTES && !present.HISTORY_RETENTION_DAYS) {
     problems.push("HISTORY_RETENTION_INTERVAL_MINUTES: has no effect without HISTORY_RETENTION_DAYS");
@@ -257,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
               sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
             }
           : undefined,
+      cluster: e.REDIS_CLUSTER_NODES ? { nodes: e.REDIS_CLUSTER_NODES, password: e.REDIS_PASSWORD } : undefined,
       keyPrefix: e.REDIS_KEY_PREFIX,
     },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { CacheDependencies } from "../src/infra/cache/dependencies.js";
 import { RedisCache } from "../src/infra/cache/redis-cache.js";
 import type { ProviderConfigRecord } from "../src/modules/provider-config/provider-config.model.js";
-import { CachedTenantConfigSource, type TenantConfigSource } from "../src/modules/provider-config/provider-config.source.js";
+import { CachedTenantConfigSource, type TenantConfigDatabase } from "../src/modules/provider-config/provider-config.source.js";
 import { hasPostgres, hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
 
 const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { version configData } }`;
@@ -111,30 +111,35 @@ describe.skipIf(!hasRedis())("a reader racing a write", () => {
       releaseReader = resolve;
     });
     // The slow reader reads the database before the write commits, and finishes after it.
-    const slowDatabase: TenantConfigSource = {
-      async load(tenantIds) {
+    let readerInDatabase: () => void = () => {};
+    const readerReadDatabase = new Promise<void>((resolve) => {
+      readerInDatabase = resolve;
+    });
+    const slowDatabase: TenantConfigDatabase = {
+      async loadTenants(tenantIds) {
         const seen = stored;
+        readerInDatabase();
         await readerMayFinish;
         return new Map(tenantIds.map((id) => [id, [record(seen)]]));
       },
     };
-    const database: TenantConfigSource = { load: async (tenantIds) => new Map(tenantIds.map((id) => [id, [record(stored)]])) };
+    const database: TenantConfigDatabase = { loadTenants: async (tenantIds) => new Map(tenantIds.map((id) => [id, [record(stored)]])) };
     const slow = new CachedTenantConfigSource(slowDatabase, cache);
     const fresh = new CachedTenantConfigSource(database, cache);
     const tenantId = tenant("race");
 
     const dependencies = new CacheDependencies();
-    const racing = slow.load([tenantId], dependencies);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const racing = slow.load([{ tenantId }], dependencies);
+    await readerReadDatabase; // it has read the cache's generation, then the database ...
     stored = 2; // the write commits ...
     await fresh.configsChanged(tenantId); // ... and invalidates before it is acknowledged
     releaseReader();
-    expect((await racing).get(tenantId)?.[0]?.version).toBe(1); // the racing reader's own answer is old, as it started first
+    expect((await racing)[0]?.[0]?.version).toBe(1); // the racing reader's own answer is old, as it started first
     await cache.writeResponse("racing-response", dependencies.epoch, dependencies.list, "old body");
     await new Promise((resolve) => setTimeout(resolve, 50)); // let its cache write land
 
-    expect((await fresh.load([tenantId])).get(tenantId)?.[0]?.version).toBe(2);
-    expect((await fresh.load([tenantId])).get(tenantId)?.[0]?.version).toBe(2);
+    expect((await fresh.load([{ tenantId }]))[0]?.[0]?.version).toBe(2);
+    expect((await fresh.load([{ tenantId, providerType: "MAP" }]))[0]?.[0]?.version).toBe(2);
     expect(await cache.readResponse("racing-response")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
 import type { CacheDependencies } from "../infra/cache/dependencies.js";
 import type { Caller } from "../modules/access/caller.js";
+import type { TenantProviderReader } from "../modules/catalog/catalog.model.js";
 import type { AccessLogLoader } from "../modules/credential-access/credential-access.loader.js";
 import type { HistoryPageLoader, RecentVersionsLoader, SnapshotLoader, StateAtLoader } from "../modules/history/history.loader.js";
 import type { ConfigLoaders } from "../modules/provider-config/provider-config.loaders.js";
@@ -16,6 +17,8 @@ export interface RequestLoaders {
   readonly historyPages: HistoryPageLoader;
   /** credentialAccessLog by tenant, limit and cursor. */
   readonly accessLog: AccessLogLoader;
+  /** failoverChain's stored configs, through `configs` (so batched with every other config read). */
+  readonly tenantProviders: TenantProviderReader;
 }
 
 export interface RequestContext {

@@ -2,12 +2,14 @@
 // old data (append-only file in a temporary directory) while the service keeps running.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { freePort } from "./ports.js";
 
 export const redisServerAvailable = (): boolean => spawnSync("redis-server", ["--version"]).status === 0;
+export const redisCliAvailable = (): boolean => spawnSync("redis-cli", ["--version"]).status === 0;
 
 export interface PrivateRedis {
   url: string;
@@ -177,6 +179,115 @@ export async function startPrivateSentinelGroup(): Promise<PrivateSentinelGroup>
         await until("the Sentinel to report the new master", async () => (await currentMaster()) !== before);
         const promoted = client(await currentMaster());
         await until("the new master to accept writes", async () => /role:master/.test(await promoted.info("replication")));
+      },
+      dispose,
+    };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+export interface PrivateCluster {
+  /** For REDIS_CLUSTER_NODES. */
+  nodes: string;
+  ports: number[];
+  /** A Cluster client of the test's own. */
+  client(): Cluster;
+  /** Stops one node, waits `downMs`, starts it again (empty: no persistence; it keeps its slots) and waits for cluster_state:ok. */
+  restart(index: number, downMs?: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A port whose cluster bus port (port + 10000) is free as well. */
+async function clusterPort(taken: readonly number[]): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10_000 > 65_535 || taken.includes(port)) continue;
+    const bus = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port + 10_000, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (bus) return port;
+  }
+}
+
+/** Three masters, no replicas, the slots spread over them by `redis-cli --cluster create`. */
+export async function startPrivateCluster(): Promise<PrivateCluster> {
+  const dir = await mkdtemp(join(tmpdir(), "pcs-cluster-"));
+  const ports: number[] = [];
+  for (let i = 0; i < 3; i++) ports.push(await clusterPort(ports));
+  const children = new Map<number, ChildProcess>();
+  const clients: Array<Redis | Cluster> = [];
+  const nodeClients = new Map<number, Redis>();
+  /** One plain client per node (reconnecting across restarts), for CLUSTER INFO and PING. */
+  const node = (port: number) => {
+    let redis = nodeClients.get(port);
+    if (!redis) {
+      redis = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+      redis.on("error", () => {});
+      nodeClients.set(port, redis);
+      clients.push(redis);
+    }
+    return redis;
+  };
+  const startNode = (index: number) => {
+    const port = ports[index] as number;
+    // The node's own state (id, slots, peers) lives in its cluster config file, so a restarted node rejoins as itself.
+    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no"];
+    args.push("--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${index}.conf`), "--cluster-node-timeout", "2000");
+    children.set(port, spawn("redis-server", args, { stdio: "ignore" }));
+  };
+  const stopNode = async (index: number) => {
+    const child = children.get(ports[index] as number);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  const clusterOk = () =>
+    until(
+      "cluster_state:ok on every node",
+      async () =>
+        (await Promise.all(ports.map(async (port) => (await node(port).cluster("INFO")) as string))).every((info) =>
+          info.includes("cluster_state:ok"),
+        ),
+      30_000,
+    );
+  const dispose = async () => {
+    for (const client of clients) client.disconnect();
+    await Promise.all(ports.map((_, index) => stopNode(index)));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let index = 0; index < ports.length; index++) startNode(index);
+    await until("the nodes to answer", async () =>
+      (await Promise.all(ports.map((port) => node(port).ping()))).every((pong) => pong === "PONG"),
+    );
+    const created = spawnSync(
+      "redis-cli",
+      ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+    await clusterOk();
+    return {
+      nodes: ports.map((port) => `127.0.0.1:${port}`).join(","),
+      ports,
+      client: () => {
+        const cluster = new Cluster(ports.map((port) => ({ host: "127.0.0.1", port })));
+        cluster.on("error", () => {});
+        clients.push(cluster);
+        return cluster;
+      },
+      restart: async (index, downMs = 500) => {
+        await stopNode(index);
+        await sleep(downMs);
+        startNode(index);
+        await clusterOk();
       },
       dispose,
     };

@@ -21,16 +21,19 @@ function countingEvents() {
   return { counts, events };
 }
 
+/** One field per key: what these tests bound is values, whatever their field. */
+const lookups = (keys: readonly string[]) => keys.map((key) => ({ key, fields: ["v"] }));
+
 async function storeValues(cache: InProcessCache, keys: readonly string[], value: (key: string) => string): Promise<void> {
-  const read = await cache.read(keys);
+  const read = await cache.read(lookups(keys));
   await cache.write(
     read.epoch,
-    keys.map((key, index) => ({ key, generation: read.entries[index]?.generation as string, value: value(key) })),
+    keys.map((key, index) => ({ key, generation: read.entries[index]?.generation as string, values: [{ field: "v", value: value(key) }] })),
   );
 }
 
 const cachedCount = async (cache: InProcessCache, keys: readonly string[]) =>
-  (await cache.read(keys)).entries.filter((entry) => entry.value !== null).length;
+  (await cache.read(lookups(keys))).entries.filter((entry) => entry.values[0] !== null).length;
 
 describe("InProcessCache byte bounds", () => {
   test("a value over the per-value cap is not stored, and counted; the others are", async () => {
@@ -40,8 +43,8 @@ describe("InProcessCache byte bounds", () => {
       key === "huge" ? "x".repeat(1001) : key === "exact" ? "y".repeat(1000) : "s",
     );
     expect(counts.skipped).toBe(1);
-    const read = await cache.read(["small", "huge", "exact"]);
-    expect(read.entries.map((entry) => entry.value?.length ?? null)).toEqual([1, null, 1000]);
+    const read = await cache.read(lookups(["small", "huge", "exact"]));
+    expect(read.entries.map((entry) => entry.values[0]?.length ?? null)).toEqual([1, null, 1000]);
   });
 
   test("the cap is in UTF-8 bytes, not characters", async () => {
@@ -91,12 +94,12 @@ describe("generations stay bounded", () => {
     await storeValues(cache, ["k"], () => "before any write");
     await cache.invalidate(["k"]);
     await storeValues(cache, ["k"], () => "after the first write");
-    expect((await cache.read(["k"])).entries[0]?.value).toBe("after the first write");
+    expect((await cache.read(lookups(["k"]))).entries[0]?.values[0]).toBe("after the first write");
     // Two more tracked keys push "k" out of the bounded map.
     await cache.invalidate(["a", "b"]);
-    const read = await cache.read(["k"]);
-    expect(read.entries[0]?.value).toBeNull();
+    const read = await cache.read(lookups(["k"]));
+    expect(read.entries[0]?.values[0]).toBeNull();
     await storeValues(cache, ["k"], () => "fresh");
-    expect((await cache.read(["k"])).entries[0]?.value).toBe("fresh");
+    expect((await cache.read(lookups(["k"]))).entries[0]?.values[0]).toBe("fresh");
   });
 });

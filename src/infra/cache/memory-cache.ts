@@ -2,7 +2,7 @@
 // not see this one's invalidations (SPEC.md §1 says so). Bounded in bytes as well as in entries (SPEC.md §13):
 // a few huge values must not grow the heap without bound, and one value over the per-value cap is not stored.
 import { LRUCache } from "lru-cache";
-import type { CacheEvents, CacheRead, GenerationalCache, ResponseDependency } from "./generational-cache.js";
+import type { CacheEntry, CacheEvents, CacheLookup, CacheRead, GenerationalCache, ResponseDependency } from "./generational-cache.js";
 import { NO_CACHE_EVENTS } from "./generational-cache.js";
 import { DEFAULT_MAX_VALUE_BYTES, fitsIn } from "./value-size.js";
 
@@ -23,6 +23,8 @@ export interface InProcessCacheOptions {
 }
 
 const EPOCH = "local";
+/** Keys and fields hold no newline (tenant ids and provider types). */
+const valueKey = (generation: string, key: string, field: string): string => `${generation}\n${key}\n${field}`;
 /** Tenants (and other keys) whose generation is remembered; about 100 bytes each. */
 const DEFAULT_MAX_TRACKED_KEYS = 100_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -31,7 +33,6 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const bytesOf = (...parts: readonly string[]): number => parts.reduce((sum, part) => sum + Buffer.byteLength(part, "utf8"), 1);
 
 export class InProcessCache implements GenerationalCache {
-  readonly kind = "in-process";
   /**
    * Generations come from one counter and are never reused, so the map can be bounded: a forgotten key reads as
    * `floor`, which moves past every generation handed out whenever a key is forgotten — values stored under any
@@ -69,22 +70,30 @@ export class InProcessCache implements GenerationalCache {
     });
   }
 
-  async read(keys: readonly string[]): Promise<CacheRead> {
-    const entries = keys.map((key) => {
+  async read(lookups: readonly CacheLookup[]): Promise<CacheRead> {
+    let hits = 0;
+    let asked = 0;
+    const entries = lookups.map(({ key, fields }) => {
       const generation = this.generationOf(key);
-      return { generation, value: this.values.get(`${generation}:${key}`) ?? null };
+      const values = fields.map((field) => this.values.get(valueKey(generation, key, field)) ?? null);
+      asked += fields.length;
+      hits += values.filter((value) => value !== null).length;
+      return { generation, values };
     });
-    const hits = entries.filter((entry) => entry.value !== null).length;
     this.events.hit("configs", hits);
-    this.events.miss("configs", keys.length - hits);
+    this.events.miss("configs", asked - hits);
     return { epoch: EPOCH, entries };
   }
 
-  async write(_epoch: string, entries: ReadonlyArray<{ key: string; generation: string; value: string }>): Promise<void> {
+  async write(_epoch: string, entries: readonly CacheEntry[]): Promise<void> {
     let skipped = 0;
     for (const entry of entries) {
-      if (fitsIn(entry.value, this.maxValueBytes)) this.values.set(`${entry.generation}:${entry.key}`, entry.value);
-      else skipped++;
+      // A generation that has moved on: nobody can read these values, so they would only take room.
+      if (this.generationOf(entry.key) !== entry.generation) continue;
+      for (const { field, value } of entry.values) {
+        if (fitsIn(value, this.maxValueBytes)) this.values.set(valueKey(entry.generation, entry.key, field), value);
+        else skipped++;
+      }
     }
     this.events.skipped("configs", skipped);
   }
@@ -120,8 +129,6 @@ export class InProcessCache implements GenerationalCache {
   state(): string {
     return "in-process";
   }
-
-  async close(): Promise<void> {}
 
   private generationOf(key: string): string {
     return String(this.generations.get(key) ?? this.floor);

@@ -1,62 +1,50 @@
 // The shared cache in Redis, so that every instance sees every other instance's invalidations (SPEC.md §5).
 //
 // Keys (prefix `pcs:` by default):
-//   epoch            one token for the whole cache; replaced to throw away everything at once
-//   g:<tenant>       the tenant's current generation (a token; replaced after every committed write)
-//   v:<epoch>:<generation>:g:<tenant>   the tenant's configs as read under that epoch and generation (TTL)
-//   r:<hash>         a whole response, with the epoch and generations it was built from (TTL)
-// Reading a generation and its value, or a response and the generations it needs, is one round trip (a Lua
-// script). Tokens are unique per instance and write, so a generation key that expires or is evicted comes back
-// as a token no value was ever stored under: a miss, never a stale hit.
+//   epoch          one token for the whole cache; replaced to throw away everything at once
+//   t:{<tenant>}   a hash: field `g` is the tenant's current generation (a token), and one field per provider type
+//                  holds "<epoch>\n<that type's configs>"; deleted after every committed write of the tenant (TTL)
+//   r:<hash>       a whole response, with the epoch and the generations it was built from (TTL)
+// Every script touches one key, declared, so it runs on a single server or on a Redis Cluster alike; the braces
+// keep a tenant's key in its tenant's hash slot. A batch sends the epoch read and one script per tenant at once:
+// with auto-pipelining that is one round trip (one per node of a Cluster). A value is a hit only when the epoch it
+// was stored with is the current one. Generations are tokens, unique per instance and write, and a value is only
+// stored while the generation it was read under is still the tenant's: a tenant whose key is deleted (written),
+// expires or is evicted comes back with a token no value was ever stored under — a miss, never a stale hit.
 //
-// Distrust: any failed or timed-out command, or a lost connection, means an invalidation may have been missed
-// (for instance a write that committed while Redis was down, and a Redis that restarts with its old data). From
-// then on this instance reads the database, until it has replaced the epoch; only then does it trust Redis again.
-// So a value too large to send in time must never be sent: values over `maxValueBytes` are skipped (counted), and
-// that tenant or response simply stays uncached while every other tenant keeps its cache.
-import { createHash, randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
-import type { CacheEvents, CacheRead, GenerationalCache, ResponseDependency } from "./generational-cache.js";
+// Distrust: any failed or timed-out command, or a lost connection (to any node of a Cluster), means an
+// invalidation may have been missed (for instance a write that committed while a node was down, and a node that
+// restarts with its old data). From then on this instance reads the database, until it has replaced the epoch; only
+// then does it trust Redis again. The epoch is read with every batch, so values stored before the replacement
+// are never served by any instance. So a value too large to send in time must never be sent: values over
+// `maxValueBytes` are skipped (counted), and that tenant's type or that response simply stays uncached.
+import { randomBytes } from "node:crypto";
+import type { CacheEntry, CacheEvents, CacheLookup, CacheRead, GenerationalCache, ResponseDependency } from "./generational-cache.js";
 import { NO_CACHE_EVENTS } from "./generational-cache.js";
+import type { RedisClient } from "./redis.js";
 import { DEFAULT_MAX_VALUE_BYTES, fitsIn } from "./value-size.js";
 
-// KEYS: epoch, generation keys. ARGV: value prefix, generation TTL, fresh tokens (epoch, then one per key).
+const GENERATION_FIELD = "g";
+
+// KEYS: the tenant's hash. ARGV: a fresh generation, the TTL, the fields wanted. Returns the generation, then the fields.
 const READ_SCRIPT = `
-local function current(key, fresh, ttl)
-  local value = redis.call('GET', key)
-  if value then return value end
-  if ttl then redis.call('SET', key, fresh, 'EX', ttl) else redis.call('SET', key, fresh) end
-  return fresh
-end
-local epoch = current(KEYS[1], ARGV[3], nil)
-local out = { epoch }
-for i = 2, #KEYS do
-  local generation = current(KEYS[i], ARGV[2 + i], ARGV[2])
-  out[#out + 1] = generation
-  out[#out + 1] = redis.call('GET', ARGV[1] .. epoch .. ':' .. generation .. ':' .. KEYS[i]) or ''
-end
-return out`;
+local found = redis.call('HMGET', KEYS[1], '${GENERATION_FIELD}', unpack(ARGV, 3))
+if found[1] then return found end
+redis.call('HSET', KEYS[1], '${GENERATION_FIELD}', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return { ARGV[1] }`;
 
-// KEYS: response key, epoch. The entry is "<epoch>\\n<n>\\n<key>\\n<generation>...\\n<body>"; epoch "*" = no check.
-const READ_RESPONSE_SCRIPT = `
-local entry = redis.call('GET', KEYS[1])
-if not entry then return false end
-local pos = 1
-local function line()
-  local stop = string.find(entry, '\\n', pos, true)
-  local text = string.sub(entry, pos, stop - 1)
-  pos = stop + 1
-  return text
-end
-local epoch = line()
-if epoch ~= '*' and redis.call('GET', KEYS[2]) ~= epoch then return false end
-for _ = 1, tonumber(line()) do
-  local key = line()
-  if redis.call('GET', key) ~= line() then return false end
-end
-return string.sub(entry, pos)`;
+// KEYS: the tenant's hash. ARGV: the generation the values were read under, then field, value, field, value...
+const WRITE_SCRIPT = `
+if redis.call('HGET', KEYS[1], '${GENERATION_FIELD}') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1`;
 
-const GENERATION_TTL_SECONDS = 86_400;
+/** The scripts, as ioredis commands (defineCommand: EVALSHA, loading the script when the server lacks it). */
+interface CacheCommands {
+  pcsCacheRead(key: string, freshGeneration: string, ttlSeconds: number, ...fields: string[]): Promise<Array<string | null>>;
+  pcsCacheWrite(key: string, generation: string, ...fieldsAndValues: string[]): Promise<number>;
+}
 
 export interface RedisCacheOptions {
   ttlSeconds: number;
@@ -64,12 +52,12 @@ export interface RedisCacheOptions {
   /** How long to wait before trying again to trust Redis after a failure. */
   retryAfterMs?: number;
   events?: CacheEvents;
-  /** Largest value (a tenant's configs, or a whole response with its header) stored; default 1 MiB. */
+  /** Largest value (one type of a tenant's configs, or a whole response with its header) stored; default 1 MiB. */
   maxValueBytes?: number;
 }
 
 export class RedisCache implements GenerationalCache {
-  readonly kind = "redis";
+  private readonly redis: RedisClient & CacheCommands;
   private readonly prefix: string;
   private readonly epochKey: string;
   private readonly instance = randomBytes(6).toString("base64url");
@@ -78,81 +66,82 @@ export class RedisCache implements GenerationalCache {
   private retryAt = 0;
   private recovering: Promise<boolean> | undefined;
   private readonly events: CacheEvents;
-  private readonly scripts = new Map<string, string>();
   private readonly maxValueBytes: number;
 
   constructor(
-    private readonly redis: Redis,
+    redis: RedisClient,
     private readonly options: RedisCacheOptions,
   ) {
+    redis.defineCommand("pcsCacheRead", { numberOfKeys: 1, lua: READ_SCRIPT });
+    redis.defineCommand("pcsCacheWrite", { numberOfKeys: 1, lua: WRITE_SCRIPT });
+    this.redis = redis as RedisClient & CacheCommands;
     this.prefix = options.keyPrefix ?? "pcs:";
     this.epochKey = `${this.prefix}epoch`;
     this.events = options.events ?? NO_CACHE_EVENTS;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
-    redis.on("close", () => this.distrust());
+    // "close": the connection (or, for a Cluster, every node's); "-node": a Cluster lost one node's connection.
+    for (const event of ["close", "-node", "node error"]) redis.on(event, () => this.distrust());
   }
 
-  /** The Redis key of a tenant's generation (what responses record as their dependencies). */
-  generationKey(key: string): string {
-    return `${this.prefix}g:${key}`;
-  }
-
-  async read(keys: readonly string[]): Promise<CacheRead | null> {
-    if (!(await this.usable())) return this.unavailable("configs", keys.length);
-    const generationKeys = keys.map((key) => this.generationKey(key));
-    const tokens = keys.map(() => this.token());
+  async read(lookups: readonly CacheLookup[]): Promise<CacheRead | null> {
+    const asked = lookups.reduce((sum, lookup) => sum + lookup.fields.length, 0);
+    if (!(await this.usable())) return this.unavailable("configs", asked);
     try {
-      const [epoch, ...rest] = (await this.script(
-        READ_SCRIPT,
-        [this.epochKey, ...generationKeys],
-        [`${this.prefix}v:`, String(GENERATION_TTL_SECONDS), this.token(), ...tokens],
-      )) as string[];
-      const entries = keys.map((_, index) => ({ generation: rest[2 * index] as string, value: rest[2 * index + 1] || null }));
-      const hits = entries.filter((entry) => entry.value !== null).length;
+      // Sent together: auto-pipelining makes them one round trip (per node).
+      const [epoch, ...replies] = await Promise.all([
+        this.redis.get(this.epochKey),
+        ...lookups.map((lookup) =>
+          this.redis.pcsCacheRead(this.keyOf(lookup.key), this.token(), this.options.ttlSeconds, ...lookup.fields),
+        ),
+      ]);
+      // No epoch: Redis was flushed or evicted it while this instance trusted it.
+      if (typeof epoch !== "string") throw new Error("the cache epoch is gone");
+      const entries = lookups.map((lookup, index) => {
+        const [generation, ...stored] = replies[index] as Array<string | null>;
+        return { generation: generation as string, values: lookup.fields.map((_, field) => storedUnder(stored[field], epoch)) };
+      });
+      const hits = entries.reduce((sum, entry) => sum + entry.values.filter((value) => value !== null).length, 0);
       this.events.hit("configs", hits);
-      this.events.miss("configs", keys.length - hits);
-      return { epoch: epoch as string, entries };
+      this.events.miss("configs", asked - hits);
+      return { epoch, entries };
     } catch {
-      return this.failed("configs", keys.length);
+      return this.failed("configs", asked);
     }
   }
 
-  async write(epoch: string, entries: ReadonlyArray<{ key: string; generation: string; value: string }>): Promise<void> {
-    if (entries.length === 0 || !this.trusted) return;
-    const storable = entries.filter((entry) => fitsIn(entry.value, this.maxValueBytes));
-    this.events.skipped("configs", entries.length - storable.length);
-    if (storable.length === 0) return;
-    // Independent keys: a pipeline (one round trip), no transaction needed.
-    const batch = this.redis.pipeline();
-    for (const entry of storable) {
-      batch.set(
-        `${this.prefix}v:${epoch}:${entry.generation}:${this.generationKey(entry.key)}`,
-        entry.value,
-        "EX",
-        this.options.ttlSeconds,
-      );
+  async write(epoch: string, entries: readonly CacheEntry[]): Promise<void> {
+    if (!this.trusted) return;
+    let skipped = 0;
+    const writes: Array<Promise<number>> = [];
+    for (const entry of entries) {
+      const storable = entry.values.filter(({ value }) => fitsIn(value, this.maxValueBytes));
+      skipped += entry.values.length - storable.length;
+      if (storable.length === 0) continue;
+      const fieldsAndValues = storable.flatMap(({ field, value }) => [field, `${epoch}\n${value}`]);
+      writes.push(this.redis.pcsCacheWrite(this.keyOf(entry.key), entry.generation, ...fieldsAndValues));
     }
-    await batch.exec().catch(() => this.failed("configs", 0));
+    this.events.skipped("configs", skipped);
+    await Promise.all(writes).catch(() => this.failed("configs", 0));
   }
 
   async invalidate(keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    // Attempted even while distrusted: another instance may be serving from Redis right now. Plain SETs, not a
-    // MULTI: each generation stands alone, and auto-pipelining sends them in one write together with whatever
-    // else this tick sends (concurrent writes' invalidations, the change signal).
+    // Attempted even while distrusted: another instance may be serving from Redis right now.
     try {
-      await Promise.all(keys.map((key) => this.redis.set(this.generationKey(key), this.token(), "EX", GENERATION_TTL_SECONDS)));
+      await Promise.all(keys.map((key) => this.redis.del(this.keyOf(key))));
     } catch {
       this.failed("configs", 0);
-      // This write's invalidation may be lost: replace the epoch as soon as Redis answers again.
-      await this.usable();
+      // This write's invalidation may be lost: replace the epoch now, before the write is acknowledged, if Redis answers.
+      this.recovering ??= this.recover();
+      await this.recovering;
     }
   }
 
   async readResponse(responseKey: string): Promise<string | null> {
     if (!(await this.usable())) return this.unavailable("responses", 1);
     try {
-      const body = (await this.script(READ_RESPONSE_SCRIPT, [`${this.prefix}r:${responseKey}`, this.epochKey], [])) as string | null;
+      const entry = await this.redis.get(this.responseKeyOf(responseKey));
+      const stored = entry === null ? null : parseResponse(entry);
+      const body = stored && (await this.stillCurrent(stored)) ? stored.body : null;
       if (body === null) this.events.miss("responses");
       else this.events.hit("responses");
       return body;
@@ -163,13 +152,13 @@ export class RedisCache implements GenerationalCache {
 
   async writeResponse(responseKey: string, epoch: string | null, dependencies: readonly ResponseDependency[], body: string): Promise<void> {
     if (!this.trusted) return;
-    const lines = [epoch ?? "*", String(dependencies.length), ...dependencies.flatMap((d) => [this.generationKey(d.key), d.generation])];
+    const lines = [epoch ?? "*", String(dependencies.length), ...dependencies.flatMap((d) => [d.key, d.generation])];
     const entry = `${lines.join("\n")}\n${body}`;
     if (!fitsIn(entry, this.maxValueBytes)) {
       this.events.skipped("responses");
       return;
     }
-    await this.redis.set(`${this.prefix}r:${responseKey}`, entry, "EX", this.options.ttlSeconds).catch(() => this.failed("responses", 0));
+    await this.redis.set(this.responseKeyOf(responseKey), entry, "EX", this.options.ttlSeconds).catch(() => this.failed("responses", 0));
   }
 
   state(): string {
@@ -177,17 +166,29 @@ export class RedisCache implements GenerationalCache {
     return this.trusted ? "redis: up" : "redis: recovering";
   }
 
-  async close(): Promise<void> {
-    this.trusted = false;
+  /** The current epoch and every generation the response was built from, read together (one round trip per node). */
+  private async stillCurrent(stored: StoredResponse): Promise<boolean> {
+    const [epoch, ...generations] = await Promise.all([
+      stored.epoch === null ? null : this.redis.get(this.epochKey),
+      ...stored.dependencies.map((dependency) => this.redis.hget(this.keyOf(dependency.key), GENERATION_FIELD)),
+    ]);
+    return epoch === stored.epoch && stored.dependencies.every((dependency, index) => generations[index] === dependency.generation);
+  }
+
+  /** Tenant ids hold no braces (SPEC.md §2), so the hash tag is exactly the tenant. */
+  private keyOf(key: string): string {
+    return `${this.prefix}t:{${key}}`;
+  }
+
+  private responseKeyOf(responseKey: string): string {
+    return `${this.prefix}r:${responseKey}`;
   }
 
   /** Trusted, or trusted again after replacing the epoch (at most one attempt per retry period). */
   private async usable(): Promise<boolean> {
     if (this.trusted) return true;
     if (Date.now() < this.retryAt) return false;
-    this.recovering ??= this.recover().finally(() => {
-      this.recovering = undefined;
-    });
+    this.recovering ??= this.recover();
     return this.recovering;
   }
 
@@ -199,6 +200,8 @@ export class RedisCache implements GenerationalCache {
     } catch {
       this.distrust();
       return false;
+    } finally {
+      this.recovering = undefined;
     }
   }
 
@@ -223,18 +226,30 @@ export class RedisCache implements GenerationalCache {
   private token(): string {
     return `${this.instance}.${(this.sequence++).toString(36)}`;
   }
+}
 
-  private async script(source: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    let sha = this.scripts.get(source);
-    if (!sha) {
-      sha = createHash("sha1").update(source).digest("hex");
-      this.scripts.set(source, sha);
-    }
-    try {
-      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
-      return this.redis.eval(source, keys.length, ...keys, ...args);
-    }
-  }
+/** A stored value, when it was stored under the current epoch. */
+function storedUnder(stored: string | null | undefined, epoch: string): string | null {
+  if (!stored?.startsWith(epoch) || stored.charCodeAt(epoch.length) !== 10) return null;
+  return stored.slice(epoch.length + 1);
+}
+
+interface StoredResponse {
+  epoch: string | null;
+  dependencies: ResponseDependency[];
+  body: string;
+}
+
+/** "<epoch>\n<n>\n<key>\n<generation>...\n<body>" (epoch "*": depends on nothing that changes). */
+function parseResponse(entry: string): StoredResponse {
+  let position = 0;
+  const line = (): string => {
+    const end = entry.indexOf("\n", position);
+    const text = entry.slice(position, end);
+    position = end + 1;
+    return text;
+  };
+  const epoch = line();
+  const dependencies = Array.from({ length: Number(line()) }, () => ({ key: line(), generation: line() }));
+  return { epoch: epoch === "*" ? null : epoch, dependencies, body: entry.slice(position) };
 }

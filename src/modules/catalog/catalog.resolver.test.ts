@@ -3,20 +3,23 @@ import { buildSchema } from "type-graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RequestContext } from "../../graphql/context.js";
 import { ANONYMOUS_CALLER, type Caller } from "../access/caller.js";
+import type { TenantProviderReader } from "./catalog.model.js";
 import { CatalogResolver } from "./catalog.resolver.js";
 import { catalogServiceForTests, healthRecord } from "./catalog.test-support.js";
 
 let schema: GraphQLSchema;
+let tenantProviders: TenantProviderReader;
 
 beforeAll(async () => {
-  const { service } = await catalogServiceForTests([healthRecord("PAYMENT", "stripe", "ERROR")]);
+  const { service, tenantConfigs } = await catalogServiceForTests([healthRecord("PAYMENT", "stripe", "ERROR")]);
+  tenantProviders = tenantConfigs;
   const resolver = new CatalogResolver(service);
   schema = await buildSchema({ resolvers: [CatalogResolver], container: { get: () => resolver }, validate: false });
 });
 
 async function run(source: string, caller: Caller = ANONYMOUS_CALLER) {
-  // The catalog resolver reads only the caller; the loaders belong to other modules.
-  const contextValue: Pick<RequestContext, "requestId" | "caller"> = { requestId: "test", caller };
+  // The catalog resolver reads the caller and, for failoverChain, the request's tenant config reader.
+  const contextValue = { requestId: "test", caller, loaders: { tenantProviders } as Pick<RequestContext["loaders"], "tenantProviders"> };
   return graphql({ schema, source, contextValue });
 }
 

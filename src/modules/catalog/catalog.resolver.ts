@@ -24,7 +24,7 @@ export class CatalogResolver {
   @Query(() => FailoverChainType, { description: "skipUnhealthy: providers last seen UNAVAILABLE or ERROR go to the end of the chain." })
   failoverChain(@Ctx() ctx: RequestContext, @Args(() => FailoverChainArgs) args: FailoverChainArgs): Promise<FailoverChain> {
     const { providerType, tenantId, country, skipUnhealthy } = args;
-    return this.catalogService.failoverChain(ctx.caller, {
+    return this.catalogService.failoverChain(ctx.caller, ctx.loaders.tenantProviders, {
       providerType,
       tenantId: absent(tenantId),
       country: absent(country),

@@ -17,8 +17,13 @@ const rejection = (fn: () => unknown) =>
 
 describe("CatalogService.failoverChain", () => {
   it("uses the tenant's configs, attaches health and echoes tenant and upper-cased country", async () => {
-    const { service } = await catalogServiceForTests([healthRecord("MAP", "openstreetmap", "UNAVAILABLE")]);
-    const chain = await service.failoverChain(farmReader, { providerType: "MAP", tenantId: "farm-1", country: "ye", skipUnhealthy: true });
+    const { service, tenantConfigs } = await catalogServiceForTests([healthRecord("MAP", "openstreetmap", "UNAVAILABLE")]);
+    const chain = await service.failoverChain(farmReader, tenantConfigs, {
+      providerType: "MAP",
+      tenantId: "farm-1",
+      country: "ye",
+      skipUnhealthy: true,
+    });
     expect(chain).toMatchObject({ providerType: "MAP", tenantId: "farm-1", country: "YE" });
     expect(chain.entries.map((e) => [e.providerName, e.configured, e.skipped, e.health?.status ?? null])).toEqual([
       ["esri_streets", true, false, null],
@@ -29,22 +34,22 @@ describe("CatalogService.failoverChain", () => {
 
   it("without a tenant needs no tenant access and reads no configs", async () => {
     const { service, tenantConfigs } = await catalogServiceForTests();
-    const chain = await service.failoverChain(noScopes, { providerType: "SMS", country: "US", skipUnhealthy: false });
+    const chain = await service.failoverChain(noScopes, tenantConfigs, { providerType: "SMS", country: "US", skipUnhealthy: false });
     expect(chain).toMatchObject({ tenantId: null, country: "US" });
     expect(chain.entries.map((e) => e.providerName)).toEqual(["twilio", "vonage"]);
     expect(tenantConfigs.calls).toEqual([]);
   });
 
   it("gives an empty chain for a tenant whose only config of the type is disabled", async () => {
-    const { service } = await catalogServiceForTests();
-    expect((await service.failoverChain(farmReader, { providerType: "SMS", tenantId: "farm-1", skipUnhealthy: false })).entries).toEqual(
-      [],
-    );
+    const { service, tenantConfigs } = await catalogServiceForTests();
+    expect(
+      (await service.failoverChain(farmReader, tenantConfigs, { providerType: "SMS", tenantId: "farm-1", skipUnhealthy: false })).entries,
+    ).toEqual([]);
   });
 
   it("falls back to the catalog for a tenant with nothing stored of that type", async () => {
-    const { service } = await catalogServiceForTests();
-    const chain = await service.failoverChain(ANONYMOUS_CALLER, {
+    const { service, tenantConfigs } = await catalogServiceForTests();
+    const chain = await service.failoverChain(ANONYMOUS_CALLER, tenantConfigs, {
       providerType: "NOTIFICATION",
       tenantId: "new-farm",
       skipUnhealthy: false,
@@ -59,7 +64,9 @@ describe("CatalogService.failoverChain", () => {
   it("refuses a tenant the caller may not read, before reading anything", async () => {
     const { service, tenantConfigs } = await catalogServiceForTests();
     expect(
-      await rejection(() => service.failoverChain(outsider, { providerType: "MAP", tenantId: "farm-1", skipUnhealthy: false })),
+      await rejection(() =>
+        service.failoverChain(outsider, tenantConfigs, { providerType: "MAP", tenantId: "farm-1", skipUnhealthy: false }),
+      ),
     ).toEqual({
       code: "FORBIDDEN",
       field: "tenantId",
@@ -77,9 +84,11 @@ describe("CatalogService.failoverChain", () => {
     [{ country: "1E" }, "country"],
     [{ country: "" }, "country"],
   ])("rejects %o as BAD_USER_INPUT on %s", async (args, field) => {
-    const { service } = await catalogServiceForTests();
+    const { service, tenantConfigs } = await catalogServiceForTests();
     expect(
-      await rejection(() => service.failoverChain(ANONYMOUS_CALLER, { providerType: "PAYMENT", skipUnhealthy: false, ...args })),
+      await rejection(() =>
+        service.failoverChain(ANONYMOUS_CALLER, tenantConfigs, { providerType: "PAYMENT", skipUnhealthy: false, ...args }),
+      ),
     ).toEqual({
       code: "BAD_USER_INPUT",
       field,
@@ -87,12 +96,12 @@ describe("CatalogService.failoverChain", () => {
   });
 
   it("accepts the longest and most varied valid tenant id", async () => {
-    const { service } = await catalogServiceForTests();
+    const { service, tenantConfigs } = await catalogServiceForTests();
     const tenantId = `9${"a.:_-".repeat(50)}abcd`;
     expect(tenantId).toHaveLength(255);
-    expect((await service.failoverChain(ANONYMOUS_CALLER, { providerType: "WEATHER", tenantId, skipUnhealthy: false })).tenantId).toBe(
-      tenantId,
-    );
+    expect(
+      (await service.failoverChain(ANONYMOUS_CALLER, tenantConfigs, { providerType: "WEATHER", tenantId, skipUnhealthy: false })).tenantId,
+    ).toBe(tenantId);
   });
 });
 

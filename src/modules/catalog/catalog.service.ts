@@ -20,7 +20,6 @@ export interface FailoverChainArgs {
 export class CatalogService {
   constructor(
     private readonly catalog: Catalog,
-    private readonly tenantConfigs: TenantProviderReader,
     private readonly health: ProviderHealthReader,
   ) {}
 
@@ -28,13 +27,16 @@ export class CatalogService {
     return this.catalog.list(providerType);
   }
 
-  /** A read of the tenant's configs when a tenant is given (config:read); otherwise catalog facts only. */
-  async failoverChain(caller: Caller, args: FailoverChainArgs): Promise<FailoverChain> {
+  /**
+   * A read of the tenant's configs when a tenant is given (config:read); otherwise catalog facts only.
+   * `tenantConfigs` is the request's reader, so that many chains in one request share one batched read.
+   */
+  async failoverChain(caller: Caller, tenantConfigs: TenantProviderReader, args: FailoverChainArgs): Promise<FailoverChain> {
     const tenantId = args.tenantId === undefined ? undefined : parseTenantId(args.tenantId);
     const country = args.country === undefined ? undefined : parseCountry(args.country);
     if (tenantId !== undefined) assertTenantAccess(caller, tenantId, Scope.CONFIG_READ);
     const catalog = this.catalog.list(args.providerType);
-    const stored = tenantId === undefined ? undefined : await this.tenantConfigs.listForFailover(caller, tenantId, args.providerType);
+    const stored = tenantId === undefined ? undefined : await tenantConfigs.listForFailover(caller, tenantId, args.providerType);
     // Every name that could be in the chain, in one batched lookup; which of them end up in it is the rule's business.
     const names = new Set([...catalog.map((p) => p.id), ...(stored ?? []).map((c) => c.providerName)]);
     const health = await this.health.getMany(args.providerType, [...names]);

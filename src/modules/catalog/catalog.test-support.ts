@@ -49,5 +49,5 @@ export async function catalogServiceForTests(health: readonly ProviderHealthReco
   const healthStore = new InMemoryProviderHealthStore({ now: () => Date.parse("2025-03-01T12:05:00Z") });
   for (const record of health) await healthStore.record(record);
   const tenantConfigs = new FakeTenantProviderReader(TENANT_CONFIGS);
-  return { service: new CatalogService(loadCatalog(), tenantConfigs, healthStore), tenantConfigs };
+  return { service: new CatalogService(loadCatalog(), healthStore), tenantConfigs };
 }

@@ -1,15 +1,15 @@
-// What the catalog's failover chains need of a tenant's stored configs (catalog.model.ts TenantProviderReader).
+// What the catalog's failover chains need of a tenant's stored configs (catalog.model.ts TenantProviderReader), read
+// through the request's loader: many failoverChain fields in one request are one batched read.
 import type { ProviderType } from "../../domain/provider.js";
 import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { StoredProviderRef, TenantProviderReader } from "../catalog/catalog.model.js";
-import type { TenantConfigSource } from "./provider-config.source.js";
+import type { ConfigLoaders } from "./provider-config.loaders.js";
 
 export class FailoverConfigReader implements TenantProviderReader {
-  constructor(private readonly source: TenantConfigSource) {}
+  constructor(private readonly loaders: ConfigLoaders) {}
 
   async listForFailover(caller: Caller, tenantId: string, providerType: ProviderType): Promise<StoredProviderRef[]> {
     assertTenantAccess(caller, tenantId, Scope.CONFIG_READ);
-    const configs = (await this.source.load([tenantId])).get(tenantId) ?? [];
-    return configs.filter((config) => config.providerType === providerType);
+    return this.loaders.byTenant.load({ tenantId, providerType });
   }
 }

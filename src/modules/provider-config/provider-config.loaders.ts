@@ -7,14 +7,15 @@ import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
 import { type Caller, canAccessTenant, tenantScope } from "../access/caller.js";
 import { type ProviderConfigRecord, toRecord } from "./provider-config.model.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
-import type { TenantConfigSource } from "./provider-config.source.js";
+import type { TenantConfigSlice, TenantConfigSource } from "./provider-config.source.js";
 
 export interface ConfigLoaders {
   /**
-   * Every config of a tenant, sorted. The service checks the caller's access (and scope) first; the loader refuses
-   * a tenant the caller has no access to as well, so that a path that forgot the check still cannot cross tenants.
+   * A tenant's configs of one type, or all of them, sorted. The service checks the caller's access (and scope)
+   * first; the loader refuses a tenant the caller has no access to as well, so that a path that forgot the check
+   * still cannot cross tenants.
    */
-  byTenant: DataLoader<string, ProviderConfigRecord[]>;
+  byTenant: DataLoader<TenantConfigSlice, ProviderConfigRecord[], string>;
   /** A config by id; null when it does not exist or belongs to a tenant the caller cannot see. */
   byId: DataLoader<string, ProviderConfigRecord | null>;
 }
@@ -27,17 +28,18 @@ export function createConfigLoaders(
   dependencies: CacheDependencies,
 ): ConfigLoaders {
   return {
-    byTenant: new DataLoader<string, ProviderConfigRecord[]>(async (tenantIds) => {
-      const byTenant = await source.load(
-        tenantIds.filter((tenantId) => canAccessTenant(caller, tenantId)),
-        dependencies,
-      );
-      return tenantIds.map((tenantId) =>
-        canAccessTenant(caller, tenantId)
-          ? (byTenant.get(tenantId) ?? [])
-          : new AppError(ErrorCode.FORBIDDEN, `You have no access to tenant '${tenantId}'.`, "tenantId"),
-      );
-    }),
+    byTenant: new DataLoader<TenantConfigSlice, ProviderConfigRecord[], string>(
+      async (slices) => {
+        const allowed = slices.filter((slice) => canAccessTenant(caller, slice.tenantId));
+        const loaded = await source.load(allowed, dependencies);
+        const bySlice = new Map(allowed.map((slice, index) => [slice, loaded[index] ?? []]));
+        return slices.map(
+          (slice) =>
+            bySlice.get(slice) ?? new AppError(ErrorCode.FORBIDDEN, `You have no access to tenant '${slice.tenantId}'.`, "tenantId"),
+        );
+      },
+      { cacheKeyFn: (slice) => `${slice.providerType ?? "*"}:${slice.tenantId}` },
+    ),
     byId: new DataLoader(async (ids) => {
       // Read by id straight from the database: a response holding it is never cached whole.
       dependencies.markUncacheable();

@@ -27,12 +27,8 @@ export class ProviderConfigQueries {
   ) {}
 
   async list(caller: Caller, loaders: ConfigLoaders, tenantId: string, filter: ConfigListFilter = {}): Promise<ProviderConfigRecord[]> {
-    const configs = await this.tenantConfigs(caller, loaders, tenantId);
-    return configs.filter(
-      (config) =>
-        (filter.providerType == null || config.providerType === filter.providerType) &&
-        (filter.enabled == null || config.enabled === filter.enabled),
-    );
+    const configs = await this.tenantConfigs(caller, loaders, tenantId, filter.providerType ?? undefined);
+    return filter.enabled == null ? configs : configs.filter((config) => config.enabled === filter.enabled);
   }
 
   async get(caller: Caller, loaders: ConfigLoaders, id: string): Promise<ProviderConfigRecord | null> {
@@ -66,9 +62,14 @@ export class ProviderConfigQueries {
     });
   }
 
-  private async tenantConfigs(caller: Caller, loaders: ConfigLoaders, tenantId: string): Promise<ProviderConfigRecord[]> {
+  private async tenantConfigs(
+    caller: Caller,
+    loaders: ConfigLoaders,
+    tenantId: string,
+    providerType?: ProviderType,
+  ): Promise<ProviderConfigRecord[]> {
     validate((problems) => checkTenantId(problems, tenantId));
     assertTenantAccess(caller, tenantId, Scope.CONFIG_READ);
-    return loaders.byTenant.load(tenantId);
+    return loaders.byTenant.load({ tenantId, providerType });
   }
 }

@@ -3,9 +3,9 @@
 // Redis cannot expire one field of a hash (before 7.4), so results expire twice over: a read ignores a result older
 // than the TTL by its checkedAt, and each record sets the hash's own expiry to the TTL, so a hash nobody records into
 // any more disappears instead of living forever.
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { ProviderType } from "../../domain/provider.js";
+import type { RedisClient } from "../../infra/cache/redis.js";
 import type { HealthLogger } from "./provider-health.logger.js";
 import { type ProviderHealthRecord, ProviderStatus } from "./provider-health.model.js";
 import { DEFAULT_RESULT_TTL_SECONDS, freshnessCheck, type HealthExpiryOptions, type ProviderHealthStore } from "./provider-health.store.js";
@@ -13,8 +13,6 @@ import { DEFAULT_RESULT_TTL_SECONDS, freshnessCheck, type HealthExpiryOptions, t
 export interface RedisProviderHealthStoreOptions extends HealthExpiryOptions {
   /** Prepended to every key; tests use a unique one per run. */
   readonly keyPrefix?: string;
-  /** How long one Redis call may take before the store gives up on it. */
-  readonly timeoutMs?: number;
   readonly logger: HealthLogger;
 }
 
@@ -28,20 +26,19 @@ type StoredResult = z.infer<typeof storedResult>;
 
 /**
  * Health memory is advisory: a Redis outage must not fail a check, a health query or a failover chain (SPEC.md §5:
- * every request still succeeds). So each call is bounded in time, and failures read as "never checked" and are logged.
+ * every request still succeeds). Each call is bounded in time by the client's commandTimeout (infra/cache/redis.ts),
+ * and failures read as "never checked" and are logged.
  */
 export class RedisProviderHealthStore implements ProviderHealthStore {
   private readonly keyPrefix: string;
-  private readonly timeoutMs: number;
   private readonly ttlSeconds: number;
   private readonly isFresh: (result: ProviderHealthRecord) => boolean;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: RedisProviderHealthStoreOptions,
   ) {
     this.keyPrefix = options.keyPrefix ?? "pcs:";
-    this.timeoutMs = options.timeoutMs ?? 1000;
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_RESULT_TTL_SECONDS;
     this.isFresh = freshnessCheck(options);
   }
@@ -94,18 +91,12 @@ export class RedisProviderHealthStore implements ProviderHealthStore {
   }
 
   private async tolerant<T>(operation: string, call: () => Promise<T>, fallback: T): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("timeout")), this.timeoutMs);
-    });
     try {
-      return await Promise.race([call(), timeout]);
+      return await call();
     } catch (error) {
       const reason = error instanceof Error ? error.message : "unknown";
       this.options.logger.warn({ operation, reason }, "provider health store unavailable");
       return fallback;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,11 +1,11 @@
 // The hot minute of rateLimitStatus (SPEC.md §12) in Redis: one INCRBYFLOAT per tenant, provider and UTC minute,
-// sent for a whole batch in one pipeline after the batch commits, on keys that expire shortly after their minute.
+// sent for a whole batch at once (auto-pipelined: one round trip, per node of a Cluster) after the batch commits, on keys that expire shortly after their minute.
 // The database keeps the same per-minute sums (provider_usage_minutes, written in the batch's statement) and is the
 // truth whenever Redis cannot answer, or may have missed an increment.
 //
 // Keys are `<prefix>usage:{<tenantId>}:rate:<type>:<name>:<minute>`: the hash tag keeps a tenant's keys in one slot
 // of a Redis Cluster. A tenant id has no braces (SPEC.md §2), so the tag cannot be cut short.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../infra/cache/redis.js";
 import type { Logger } from "../../infra/logger.js";
 import { type AcceptedUsageGroup, MINUTE_MS, type TenantProviderKey } from "./usage.model.js";
 
@@ -34,7 +34,7 @@ export class RedisRateCounter implements RateCounter {
   private untrustedUntil = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: { keyPrefix: string; logger: Logger; now?: () => number },
   ) {
     // A reconnect may be to a restarted (empty) Redis, or follow increments this instance could not send.
@@ -43,6 +43,8 @@ export class RedisRateCounter implements RateCounter {
       if (connectedBefore) this.distrustUntil(this.now() + 2 * MINUTE_MS);
       connectedBefore = true;
     });
+    // A Cluster node's connection lost: that node may come back empty.
+    redis.on("-node", () => this.distrustUntil(this.now() + 2 * MINUTE_MS));
   }
 
   private distrustUntil(time: number): void {
@@ -56,15 +58,17 @@ export class RedisRateCounter implements RateCounter {
   async add(groups: readonly AcceptedUsageGroup[]): Promise<void> {
     const recent = groups.filter((group): group is AcceptedUsageGroup & { minuteStart: Date } => group.minuteStart !== null);
     if (recent.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const group of recent) {
-      const key = this.keyOf(group, group.minuteStart);
-      pipeline.incrbyfloat(key, group.quantity);
-      pipeline.pexpireat(key, group.minuteStart.getTime() + MINUTE_MS + KEY_TTL_AFTER_MINUTE_MS);
-    }
     try {
-      const results = (await pipeline.exec()) ?? [];
-      if (results.length !== recent.length * 2 || results.some(([error]) => error)) throw new Error("a rate counter increment failed");
+      // Not one pipeline: a Cluster pipeline must stay on one node, and a batch holds many tenants.
+      await Promise.all(
+        recent.flatMap((group) => {
+          const key = this.keyOf(group, group.minuteStart);
+          return [
+            this.redis.incrbyfloat(key, group.quantity),
+            this.redis.pexpireat(key, group.minuteStart.getTime() + MINUTE_MS + KEY_TTL_AFTER_MINUTE_MS),
+          ];
+        }),
+      );
     } catch (error) {
       const latest = Math.max(...recent.map((group) => group.minuteStart.getTime()));
       this.distrustUntil(Math.max(latest, this.now()) + 2 * MINUTE_MS);
