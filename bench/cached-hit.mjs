@@ -5,7 +5,8 @@
 // shared machine. The bench starts a redis-server of its own, so that its CPU counts this bench's commands only.
 // The service runs at LOG_LEVEL=info (the default: one log line per request; its stdout is discarded).
 //   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 32),
-//   BENCH_LOG_LEVEL (default info).
+//   BENCH_LOG_LEVEL (default info), BENCH_BASELINE (another build's dist/main.js, e.g. of the previous commit: measured
+//   alongside, with its own cache keys, for a before/after in one run).
 import { join } from "node:path";
 import {
   benchEnvironment,
@@ -25,6 +26,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const logLevel = process.env.BENCH_LOG_LEVEL ?? "info";
+const baseline = process.env.BENCH_BASELINE;
 
 const total = (cpu) => Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
 const median = (runs) => [...runs].sort((a, b) => total(a.cpu) - total(b.cpu))[Math.floor(runs.length / 2)];
@@ -37,6 +39,13 @@ async function main() {
   try {
     const service = await startService({ ...env, REDIS_URL: redis.url, LOG_LEVEL: logLevel });
     children.push(service.child);
+    const before = baseline
+      ? await startService(
+          { ...env, REDIS_URL: redis.url, LOG_LEVEL: logLevel, REDIS_KEY_PREFIX: `${env.REDIS_KEY_PREFIX}baseline:` },
+          baseline,
+        )
+      : undefined;
+    if (before) children.push(before.child);
     await seed(service.url, 10);
     const body = { query: DASHBOARD, variables: { t: "bench-7" } };
     const { text } = await gql(service.url, body.query, body.variables);
@@ -46,6 +55,7 @@ async function main() {
 
     const targets = [
       { name: "service, cached hit", url: service.url, pids: { process: service.child.pid, redis: redis.pid } },
+      ...(before ? [{ name: "baseline build, cached hit", url: before.url, pids: { process: before.child.pid, redis: redis.pid } }] : []),
       { name: "bare node:http, same bytes", url: `http://127.0.0.1:${bare.port}`, pids: { process: bare.child.pid } },
       {
         name: "node:http + one Redis GET",
@@ -54,6 +64,7 @@ async function main() {
       },
     ];
     const requests = [post(body)];
+    // Warm-up; the first request to each service is a miss that stores the response.
     for (const target of targets) await measure(target.url, requests, connections, 1);
     const runs = targets.map(() => []);
     for (let round = 0; round < rounds; round++) {

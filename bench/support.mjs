@@ -50,10 +50,10 @@ export function start(script, env) {
   });
 }
 
-/** The built service (dist/main.js) as a child process, once /readyz answers. */
-export async function startService(env) {
+/** The built service (dist/main.js, or another build's `main`) as a child process, once /readyz answers. */
+export async function startService(env, main = join(root, "dist/main.js")) {
   const { port } = await freePort();
-  const child = fork(join(root, "dist/main.js"), [], {
+  const child = fork(main, [], {
     cwd: root,
     // LOG_LEVEL warn unless `env` says otherwise (bench/cached-hit.mjs measures the default, info).
     env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },

@@ -4,7 +4,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { performance } from "node:perf_hooks";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -19,13 +18,10 @@ import { DocumentInspector, queryTextOf } from "./graphql/document-inspector.js"
 import { createFormatError } from "./graphql/format-error.js";
 import { costLimitPlugin } from "./graphql/limits/cost-limit.plugin.js";
 import { MAX_DOCUMENT_TOKENS } from "./graphql/limits/document-shape.js";
-import { limitRules } from "./graphql/limits/validation-rules.js";
-import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
-import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
-import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
-import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
+import { operationLimitsRule } from "./graphql/limits/operation-limits.js";
+import { createRequestRecorder, requestLogPlugin } from "./graphql/plugins/request-log.js";
 import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-over-http.plugin.js";
-import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
+import { responseCacheFastPath, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import { subscriptionOperations } from "./graphql/subscription-operation.js";
 import { CacheDependencies } from "./infra/cache/dependencies.js";
@@ -39,6 +35,7 @@ import { APPLICATION_ROLE, type Database, openDatabase } from "./infra/database/
 import { UnitOfWork } from "./infra/database/unit-of-work.js";
 import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { graphqlFront } from "./infra/http/graphql-front.js";
+import { type RequestRecord, recordOf } from "./infra/http/request-record.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
 import { createSubscriptionServer } from "./infra/http/subscription-server.js";
 import { createLogger, type Logger } from "./infra/logger.js";
@@ -297,7 +294,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     new UsageResolver(usageService, usageQueries),
   ]);
 
-  const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
+  const createContext = (caller: Caller, requestId: string, record?: RequestRecord): RequestContext => {
     const cacheDependencies = new CacheDependencies();
     const loaders: RequestLoaders = {
       configs: createConfigLoaders(caller, unitOfWork, configRepository, tenantSource, cacheDependencies),
@@ -305,11 +302,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       snapshots: createSnapshotLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       configsAt: createStateAtLoader(caller, unitOfWork, historyRepository, cacheDependencies),
     };
-    return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
+    return { requestId, caller, loaders, cacheDependencies, record };
   };
 
-  const recordRejected = createRejectedRequestRecorder(metrics, logger);
+  // One recorder (metrics + the request log line) for every GraphQL request, whichever part of the pipeline answers.
+  const recordRequest = createRequestRecorder(metrics, logger);
+  // One walk per distinct text: shape, limits, cacheability, operation names (document-inspector.ts).
   const documents = new DocumentInspector();
+  const factsOf = documents.factsOf.bind(documents);
   // Slow clients (SPEC.md §13): headers within 10 s, a whole request (at most 1 MiB) within 30 s, or the socket closes.
   const httpServer = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 });
   const apollo = new ApolloServer<RequestContext>({
@@ -322,7 +322,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     formatError: createFormatError(logger),
     introspection: config.introspection,
     // SPEC.md §8 limits: depth and root fields by document shape, cost once the operation and variables are known.
-    validationRules: limitRules(),
+    validationRules: [operationLimitsRule(factsOf)],
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains through app.stop(), which also closes the database.
     stopOnTerminationSignals: false,
@@ -330,8 +330,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       ApolloServerPluginLandingPageDisabled(),
       // On stop: no new connections, in-flight requests finish (up to 10 s), idle keep-alive sockets close.
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      createMetricsPlugin(metrics),
-      createLoggingPlugin(logger),
+      requestLogPlugin(recordRequest, factsOf),
       responseCachePlugin(cache),
       costLimitPlugin(),
       subscriptionsOverHttpPlugin(),
@@ -352,10 +351,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const front = graphqlFront(
     createHttpApp({
       apollo,
-      createContext: async (request, response) => {
-        const requestId = response.locals.requestId as string;
-        const startedAt = performance.now();
-        const rejected = (code: string) => recordRejected(requestId, code, performance.now() - startedAt);
+      createContext: async (request) => {
+        const record = recordOf(request);
+        // Refused here, before Apollo's plugins run: recorded as a request that did not parse.
+        const rejected = (code: string) => {
+          record.outcome = code;
+          record.errorCodes = [code];
+          recordRequest(record);
+        };
         const caller = await requestCaller(authenticator, request, rejected);
         // Refused before Apollo validates it (SPEC.md §13); inspected only now that the caller is authenticated.
         const query = queryTextOf(request);
@@ -364,7 +367,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           rejected(String(problem.extensions.code));
           throw problem;
         }
-        return createContext(caller, requestId, responseCacheKeyOf(request));
+        return createContext(caller, record.id, record);
       },
       readiness,
       metrics,
@@ -375,7 +378,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       documents,
       schemaId: createHash("sha256").update(printSchema(schema)).digest("base64url").slice(0, 16),
       callerOf: (request) => cacheableCaller(authenticator, request),
-      onHit: createResponseCacheHitRecorder(metrics, logger),
+      recordRequest,
     }),
     (error) => logger.error({ reason: error instanceof Error ? error.name : "unknown" }, "response cache fast path failed"),
   );
@@ -385,9 +388,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     httpServer,
     path: "/graphql",
     schema,
-    operations: subscriptionOperations(schema, { introspection: config.introspection }),
+    operations: subscriptionOperations(schema, { introspection: config.introspection, documents }),
     authenticator,
-    contextOf: (caller): SubscriptionContext => ({ ...createContext(caller, randomUUID(), undefined), changeSubscriptions }),
+    contextOf: (caller): SubscriptionContext => ({ ...createContext(caller, randomUUID()), changeSubscriptions }),
     formatError: createFormatError(logger),
     metrics,
     logger,
