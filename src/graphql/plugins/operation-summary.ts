@@ -9,20 +9,19 @@ import type { DocumentFacts } from "../document-inspector.js";
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /** Fills in the record from Apollo's view of the request. */
-export function describe(
+export function describeRequest(
   record: RequestRecord,
   requestContext: GraphQLRequestContextWillSendResponse<object>,
   factsOf: (document: DocumentNode) => DocumentFacts,
 ): void {
   const body = requestContext.response.body;
   const errors: readonly GraphQLFormattedError[] = (body.kind === "single" ? body.singleResult.errors : body.initialResult.errors) ?? [];
-  if (errors.length > 0) {
-    record.errorCodes = errors.map((error) => {
-      const code = error.extensions?.code;
-      return typeof code === "string" ? code : "error";
-    });
-    record.outcome = record.errorCodes[0] as string;
-  }
+  // Every field is set: the operations of a batched request share one record, each recorded in turn.
+  record.errorCodes = errors.map((error) => {
+    const code = error.extensions?.code;
+    return typeof code === "string" ? code : "error";
+  });
+  record.outcome = record.errorCodes[0] ?? "ok";
   const { operation, document } = requestContext;
   if (operation) {
     record.name = nameOf(operation.name?.value ?? null);

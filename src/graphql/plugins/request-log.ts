@@ -13,7 +13,7 @@ import type { Logger } from "../../infra/logger.js";
 import type { Metrics } from "../../infra/metrics.js";
 import type { RequestContext } from "../context.js";
 import type { DocumentFacts } from "../document-inspector.js";
-import { describe } from "./operation-summary.js";
+import { describeRequest } from "./operation-summary.js";
 
 export type RecordRequest = (record: RequestRecord) => void;
 
@@ -48,7 +48,7 @@ export function requestLogPlugin(
         async willSendResponse(requestContext) {
           const { record } = requestContext.contextValue;
           if (!record) return;
-          describe(record, requestContext, factsOf);
+          describeRequest(record, requestContext, factsOf);
           recordRequest(record);
         },
       };
