@@ -1,7 +1,8 @@
 // What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
+
+import type { Caller } from "../domain/caller.js";
 import type { CacheDependencies } from "../infra/cache/dependencies.js";
 import type { RequestRecord } from "../infra/http/request-record.js";
-import type { Caller } from "../modules/access/caller.js";
 import type { RecentVersionsLoader, SnapshotLoader, StateAtLoader } from "../modules/history/history.loader.js";
 import type { ConfigLoaders } from "../modules/provider-config/provider-config.loaders.js";
 

@@ -12,9 +12,9 @@
 import { hash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { Caller } from "../../domain/caller.js";
 import type { GenerationalCache } from "../../infra/cache/generational-cache.js";
 import type { FastPath } from "../../infra/http/graphql-front.js";
-import type { Caller } from "../../modules/access/caller.js";
 import type { RequestContext } from "../context.js";
 import type { DocumentInspector } from "../document-inspector.js";
 import { nameOf } from "../plugins/operation-summary.js";

@@ -19,10 +19,10 @@ import { CloseCode } from "graphql-ws";
 import { useServer as serveGraphQLOverWebSocket } from "graphql-ws/use/ws";
 import { decodeJwt } from "jose";
 import { type WebSocket, WebSocketServer } from "ws";
+import type { Caller } from "../../domain/caller.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { SubscriptionOperations } from "../../graphql/subscription-operation.js";
 import { type Authenticator, CLOCK_TOLERANCE_SECONDS } from "../../modules/access/authenticator.js";
-import type { Caller } from "../../modules/access/caller.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 

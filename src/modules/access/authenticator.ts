@@ -8,9 +8,9 @@
 // (refused in production by config.ts) every request is the anonymous caller.
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { LRUCache } from "lru-cache";
+import { ALL_SCOPES, ANONYMOUS_CALLER, type Caller, type Scope } from "../../domain/caller.js";
 import { checkTenantId, Problems } from "../../domain/validation.js";
 import { AppError, ErrorCode } from "../../errors.js";
-import { ALL_SCOPES, ANONYMOUS_CALLER, type Caller, type Scope } from "./caller.js";
 
 export interface AuthConfig {
   jwtSecret?: string;

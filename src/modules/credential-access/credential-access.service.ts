@@ -1,8 +1,9 @@
 // credentialAccessLog (SPEC.md §11): a tenant's entries newest first, with cursor paging bound to the tenant.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkPageLimit, checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { decodeCursor, pageOf } from "../history/history.cursor.js";
 import type { CredentialAccessRecord } from "./credential-access.model.js";
 import type { CredentialAccessRepository } from "./credential-access.repository.js";

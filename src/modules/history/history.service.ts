@@ -1,9 +1,9 @@
 // configHistory (newest first, cursor paging that stays stable while changes arrive) and ProviderConfig.history.
 
+import { assertScope, assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkPageLimit, checkProviderName, checkTenantId, type Problems, textIssue, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertScope, assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { type ConfigVersionRecord, type HistoryFilter, toVersionRecord } from "./config-version.model.js";
 import { decodeCursor, historyQueryKey, pageOf } from "./history.cursor.js";
 import type { RecentVersionsLoader, StateAtLoader } from "./history.loader.js";

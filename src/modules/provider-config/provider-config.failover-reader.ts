@@ -1,6 +1,7 @@
 // What the catalog's failover chains need of a tenant's stored configs (catalog.model.ts TenantProviderReader).
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { StoredProviderRef, TenantProviderReader } from "../catalog/catalog.model.js";
 import type { TenantConfigSource } from "./provider-config.source.js";
 

@@ -1,12 +1,12 @@
 // Writes to provider configs: upsert, batch upsert, delete and reset (SPEC.md §2-§3). Each change and its
 // history snapshot are stored together or not at all; listeners (the cache) hear of a change only after commit.
 import { randomUUID } from "node:crypto";
+import { assertTenantAccess, type Caller, Scope, tenantScope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import { type ConfigDataSchemas, type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
 import type { ChangeAudit } from "./provider-config.model.js";
 import { type ProviderConfigRecord, type StoredConfig, toRecord } from "./provider-config.model.js";

@@ -3,9 +3,10 @@
 // something about the provider itself are recorded (SPEC.md §13): a keyless check of a provider that needs no key,
 // and the monitor's checks with keys tenants stored. A caller's own key, or a missing key, would let one caller
 // decide what every tenant sees; those checks are answered but not recorded.
+
+import { assertScopeForSomeTenant, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import { badInput } from "../../errors.js";
-import { assertScopeForSomeTenant, type Caller, Scope } from "../access/caller.js";
 import type { CatalogLookup, CheckTarget } from "./provider-check.target.js";
 import type { ProviderChecker } from "./provider-health.checker.js";
 import { isFailing, type ProviderHealthRecord } from "./provider-health.model.js";
