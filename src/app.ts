@@ -280,19 +280,19 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     intervalMinutes: config.usageRetentionIntervalMinutes,
   });
 
-  const schema = await buildGraphQLSchema([
-    new ProviderConfigResolver(configQueries, configService),
-    new ProviderConfigCatalogResolver(catalog),
-    new HistoryResolver(historyService, rollbackService, diffService),
-    new CatalogResolver(catalogService),
-    new ProviderHealthResolver(healthService),
-    new ChangeFeedResolver(changeFeed),
-    new ChangeSubscriptionResolver(),
-    new CredentialAccessResolver(credentialAccessService),
-    new ConfigTransferResolver(configExport, configImport),
-    new ConfigTemplateResolver(configTemplates),
-    new UsageResolver(usageService, usageQueries),
-  ]);
+  const schema = await buildGraphQLSchema({
+    providerConfig: new ProviderConfigResolver(configQueries, configService),
+    providerConfigCatalog: new ProviderConfigCatalogResolver(catalog),
+    history: new HistoryResolver(historyService, rollbackService, diffService),
+    catalog: new CatalogResolver(catalogService),
+    providerHealth: new ProviderHealthResolver(healthService),
+    changeFeed: new ChangeFeedResolver(changeFeed),
+    changeSubscription: new ChangeSubscriptionResolver(),
+    credentialAccess: new CredentialAccessResolver(credentialAccessService),
+    configTransfer: new ConfigTransferResolver(configExport, configImport),
+    configTemplate: new ConfigTemplateResolver(configTemplates),
+    usage: new UsageResolver(usageService, usageQueries),
+  });
 
   const createContext = (caller: Caller, requestId: string, record?: RequestRecord): RequestContext => {
     const cacheDependencies = new CacheDependencies();
