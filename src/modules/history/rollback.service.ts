@@ -56,7 +56,7 @@ export class RollbackService {
       }
       return this.restoreDeleted(db, target, state, audit);
     });
-    if (changed) await this.deps.listener.configsChanged(config.tenantId, [config.providerType]);
+    if (changed) await this.deps.listener.configsChanged(config.tenantId);
     return toRecord(config);
   }
 

@@ -36,7 +36,7 @@ import type { TenantConfigLimit } from "./tenant-config-limit.js";
 
 /** Told about every committed change, e.g. to invalidate cached reads of that tenant. */
 export interface ConfigChangeListener {
-  configsChanged(tenantId: string, providerTypes: readonly ProviderType[]): Promise<void>;
+  configsChanged(tenantId: string): Promise<void>;
 }
 
 export interface ProviderConfigServiceDeps {
@@ -90,7 +90,7 @@ export class ProviderConfigService {
       if (plan.kind === "create") await this.deps.limit.ensureRoom(db, patch.tenantId, [patch], "input.tenantId");
       return this.write(db, plan, patch, audit);
     });
-    if (changed) await this.deps.listener.configsChanged(patch.tenantId, [patch.providerType]);
+    if (changed) await this.deps.listener.configsChanged(patch.tenantId);
     return toRecord(config);
   }
 
@@ -122,8 +122,7 @@ export class ProviderConfigService {
       }
       return patches.map((patch) => written.get(patch) as { config: StoredConfig; changed: boolean });
     });
-    const changedTypes = new Set(results.filter((result) => result.changed).map((result) => result.config.providerType));
-    if (changedTypes.size > 0) await this.deps.listener.configsChanged(tenantId, [...changedTypes]);
+    if (results.some((result) => result.changed)) await this.deps.listener.configsChanged(tenantId);
     return results.map((result) => toRecord(result.config));
   }
 
@@ -138,7 +137,7 @@ export class ProviderConfigService {
       const version = await this.deps.repository.delete(db, current.id, current.version, audit);
       return version === LOST_RACE ? LOST_RACE : { id, version, tenantId: current.tenantId, providerType: current.providerType };
     });
-    await this.deps.listener.configsChanged(deleted.tenantId, [deleted.providerType]);
+    await this.deps.listener.configsChanged(deleted.tenantId);
     return { id: deleted.id, version: deleted.version };
   }
 
@@ -154,7 +153,7 @@ export class ProviderConfigService {
     const deleted = await this.deps.unitOfWork.write(onlyTenants(tenantId), (db) =>
       this.deps.repository.deleteAllOfTenant(db, tenantId, audit),
     );
-    if (deleted.length > 0) await this.deps.listener.configsChanged(tenantId, [...new Set(deleted.map((row) => row.providerType))]);
+    if (deleted.length > 0) await this.deps.listener.configsChanged(tenantId);
     return deleted.length;
   }
 
@@ -199,8 +198,7 @@ export class ProviderConfigService {
       }
       return { plan, configs: [...after.values()] };
     });
-    const changedTypes = new Set(plan.changes.filter((change) => change.action !== "UNCHANGED").map((change) => change.providerType));
-    if (changedTypes.size > 0) await this.deps.listener.configsChanged(tenantId, [...changedTypes]);
+    if (plan.changes.some((change) => change.action !== "UNCHANGED")) await this.deps.listener.configsChanged(tenantId);
     return { tenantId, dryRun: false, ...countChanges(plan.changes), changes: plan.changes, configs: sortConfigs(configs).map(viewOf) };
   }
 
