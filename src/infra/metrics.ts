@@ -2,12 +2,11 @@
 // so several instances in one process (tests) never collide. Labels only ever take bounded values: operation names
 // are client-chosen, so they are shape-checked and capped; no label ever holds a tenant, URL, key or other input.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { PROVIDER_NAME } from "../domain/validation.js";
 import type { PoolStats } from "./database/database.js";
 
 /** GraphQL operation names as the grammar allows them, at most 64 characters. */
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-/** Catalog provider names (SPEC.md §2 shape). */
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 /** Error codes and cache names are ours, but a shape check keeps a future mistake from leaking input into a label. */
 const CODE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 

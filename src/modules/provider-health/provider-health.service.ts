@@ -6,6 +6,7 @@
 
 import { assertScopeForSomeTenant, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
+import { PROVIDER_NAME } from "../../domain/validation.js";
 import { badInput } from "../../errors.js";
 import type { CatalogLookup, CheckTarget } from "./provider-check.target.js";
 import type { ProviderChecker } from "./provider-health.checker.js";
@@ -21,7 +22,6 @@ export interface ProviderCheckRequest {
 
 const MAX_API_KEY_LENGTH = 4096;
 /** SPEC.md §2's name shape; a name outside it is not echoed back in the error. */
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 /** How many stored keys one recheck may try; the monitor sends no more than this either. */
 export const MAX_KEYS_PER_RECHECK = 3;
 
