@@ -1,12 +1,13 @@
 // Shared by the benchmarks (run.mjs, hostile.mjs): a fresh database, the built service as a child process, a
 // GraphQL call, the seed, and one autocannon measurement.
-import { fork } from "node:child_process";
+import { execFileSync, fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { Redis } from "ioredis";
 import pg from "pg";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
@@ -49,12 +50,13 @@ export function start(script, env) {
   });
 }
 
-/** The built service (dist/main.js) as a child process, once /readyz answers. */
-export async function startService(env) {
+/** The built service (dist/main.js, or another build's `main`) as a child process, once /readyz answers. */
+export async function startService(env, main = join(root, "dist/main.js")) {
   const { port } = await freePort();
-  const child = fork(join(root, "dist/main.js"), [], {
+  const child = fork(main, [], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+    // LOG_LEVEL warn unless `env` says otherwise (bench/cached-hit.mjs measures the default, info).
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -125,3 +127,54 @@ export const post = (body) => ({
 });
 
 export const fmt = (n) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
+
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (fields 14 and 15). */
+export async function cpuSeconds(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces: count from the ")" that closes it.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * Runs `run` (an autocannon measurement) and returns its result with the CPU milliseconds each named process spent
+ * per request answered meanwhile: `{ result, cpu: { [name]: ms } }`.
+ */
+export async function withCpuPerRequest(pids, run) {
+  const before = await Promise.all(Object.values(pids).map(cpuSeconds));
+  const result = await run();
+  const after = await Promise.all(Object.values(pids).map(cpuSeconds));
+  const requests = Math.max(1, result.requests.total);
+  const cpu = Object.fromEntries(Object.keys(pids).map((name, i) => [name, ((after[i] - before[i]) * 1000) / requests]));
+  return { result, cpu };
+}
+
+/** The pid of the redis-server behind `url`, as it reports it (INFO server). */
+export async function redisPid(url) {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    return Number(/process_id:(\d+)/.exec(await client.info("server"))?.[1]);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A redis-server of the bench's own on a free port (no persistence), so that its CPU is the bench's alone. */
+export async function startPrivateRedis() {
+  const { port } = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { child, url, pid: await redisPid(url) };
+    } catch (error) {
+      if (attempt > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

@@ -4,7 +4,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { performance } from "node:perf_hooks";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -13,20 +12,18 @@ import type { PGlite } from "@electric-sql/pglite";
 import { type DocumentNode, type GraphQLSchema, printSchema } from "graphql";
 import { createBackgroundWork } from "./app.background.js";
 import type { AppConfig } from "./config.js";
+import type { Caller } from "./domain/caller.js";
 import { cacheableCaller, requestCaller } from "./graphql/authentication.js";
 import type { RequestContext, RequestLoaders } from "./graphql/context.js";
 import { DocumentInspector, queryTextOf } from "./graphql/document-inspector.js";
 import { createFormatError } from "./graphql/format-error.js";
 import { costLimitPlugin } from "./graphql/limits/cost-limit.plugin.js";
 import { MAX_DOCUMENT_TOKENS } from "./graphql/limits/document-shape.js";
-import { limitRules } from "./graphql/limits/validation-rules.js";
-import { createLoggingPlugin } from "./graphql/plugins/logging.plugin.js";
-import { createMetricsPlugin } from "./graphql/plugins/metrics.plugin.js";
+import { operationLimitsRule } from "./graphql/limits/operation-limits.js";
 import { noStorePlugin } from "./graphql/plugins/no-store.plugin.js";
-import { createRejectedRequestRecorder } from "./graphql/plugins/rejected-requests.js";
-import { createResponseCacheHitRecorder } from "./graphql/plugins/response-cache-hits.js";
+import { createRequestRecorder, requestLogPlugin } from "./graphql/plugins/request-log.js";
 import { subscriptionsOverHttpPlugin } from "./graphql/plugins/subscriptions-over-http.plugin.js";
-import { responseCacheFastPath, responseCacheKeyOf, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
+import { responseCacheFastPath, responseCachePlugin } from "./graphql/response-cache/response-cache.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import { subscriptionOperations } from "./graphql/subscription-operation.js";
 import { CacheDependencies } from "./infra/cache/dependencies.js";
@@ -40,12 +37,12 @@ import { APPLICATION_ROLE, type Database, openDatabase } from "./infra/database/
 import { UnitOfWork } from "./infra/database/unit-of-work.js";
 import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { graphqlFront } from "./infra/http/graphql-front.js";
+import { type RequestRecord, recordOf } from "./infra/http/request-record.js";
 import { createHttpApp, type ReadinessReport } from "./infra/http/server.js";
 import { createSubscriptionServer } from "./infra/http/subscription-server.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { Metrics } from "./infra/metrics.js";
 import { createAuthenticator } from "./modules/access/authenticator.js";
-import type { Caller } from "./modules/access/caller.js";
 import { loadCatalog } from "./modules/catalog/catalog.js";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
@@ -303,21 +300,21 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     intervalMinutes: config.usageRetentionIntervalMinutes,
   });
 
-  const schema = await buildGraphQLSchema([
-    new ProviderConfigResolver(configQueries, configService),
-    new ProviderConfigCatalogResolver(catalog),
-    new HistoryResolver(historyService, rollbackService, diffService),
-    new CatalogResolver(catalogService),
-    new ProviderHealthResolver(healthService),
-    new ChangeFeedResolver(changeFeed),
-    new ChangeSubscriptionResolver(),
-    new CredentialAccessResolver(credentialAccessService),
-    new ConfigTransferResolver(configExport, configImport),
-    new ConfigTemplateResolver(configTemplates),
-    new UsageResolver(usageService, usageQueries),
-  ]);
+  const schema = await buildGraphQLSchema({
+    providerConfig: new ProviderConfigResolver(configQueries, configService),
+    providerConfigCatalog: new ProviderConfigCatalogResolver(catalog),
+    history: new HistoryResolver(historyService, rollbackService, diffService),
+    catalog: new CatalogResolver(catalogService),
+    providerHealth: new ProviderHealthResolver(healthService),
+    changeFeed: new ChangeFeedResolver(changeFeed),
+    changeSubscription: new ChangeSubscriptionResolver(),
+    credentialAccess: new CredentialAccessResolver(credentialAccessService),
+    configTransfer: new ConfigTransferResolver(configExport, configImport),
+    configTemplate: new ConfigTemplateResolver(configTemplates),
+    usage: new UsageResolver(usageService, usageQueries),
+  });
 
-  const createContext = (caller: Caller, requestId: string, responseCacheKey: string | undefined): RequestContext => {
+  const createContext = (caller: Caller, requestId: string, record?: RequestRecord): RequestContext => {
     const cacheDependencies = new CacheDependencies();
     const configs = createConfigLoaders(caller, unitOfWork, configRepository, tenantSource, cacheDependencies);
     const loaders: RequestLoaders = {
@@ -329,11 +326,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       accessLog: createAccessLogLoader(unitOfWork, credentialAccessRepository),
       tenantProviders: new FailoverConfigReader(configs),
     };
-    return { requestId, caller, loaders, cacheDependencies, responseCacheKey };
+    return { requestId, caller, loaders, cacheDependencies, record };
   };
 
-  const recordRejected = createRejectedRequestRecorder(metrics, logger);
+  // One recorder (metrics + the request log line) for every GraphQL request, whichever part of the pipeline answers.
+  const recordRequest = createRequestRecorder(metrics, logger);
+  // One walk per distinct text: shape, limits, cacheability, operation names (document-inspector.ts).
   const documents = new DocumentInspector();
+  const factsOf = documents.factsOf.bind(documents);
   // Slow clients (SPEC.md §13): headers within 10 s, a whole request (at most 1 MiB) within 30 s, or the socket closes.
   const httpServer = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 });
   const apollo = new ApolloServer<RequestContext>({
@@ -346,7 +346,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     formatError: createFormatError(logger),
     introspection: config.introspection,
     // SPEC.md §8 limits: depth and root fields by document shape, cost once the operation and variables are known.
-    validationRules: limitRules(),
+    validationRules: [operationLimitsRule(factsOf)],
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains through app.stop(), which also closes the database.
     stopOnTerminationSignals: false,
@@ -356,8 +356,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       noStorePlugin(),
       // On stop: no new connections, in-flight requests finish (up to 10 s), idle keep-alive sockets close.
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      createMetricsPlugin(metrics),
-      createLoggingPlugin(logger),
+      requestLogPlugin(recordRequest, factsOf),
       responseCachePlugin(cache),
       costLimitPlugin(),
       subscriptionsOverHttpPlugin(),
@@ -378,10 +377,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const front = graphqlFront(
     createHttpApp({
       apollo,
-      createContext: async (request, response) => {
-        const requestId = response.locals.requestId as string;
-        const startedAt = performance.now();
-        const rejected = (code: string) => recordRejected(requestId, code, performance.now() - startedAt);
+      createContext: async (request) => {
+        const record = recordOf(request);
+        // Refused here, before Apollo's plugins run: recorded as a request that did not parse.
+        const rejected = (code: string) => {
+          record.outcome = code;
+          record.errorCodes = [code];
+          recordRequest(record);
+        };
         const caller = await requestCaller(authenticator, request, rejected);
         // Refused before Apollo validates it (SPEC.md §13); inspected only now that the caller is authenticated.
         const query = queryTextOf(request);
@@ -390,7 +393,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           rejected(String(problem.extensions.code));
           throw problem;
         }
-        return createContext(caller, requestId, responseCacheKeyOf(request));
+        return createContext(caller, record.id, record);
       },
       readiness,
       metrics,
@@ -401,7 +404,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       documents,
       schemaId: createHash("sha256").update(printSchema(schema)).digest("base64url").slice(0, 16),
       callerOf: (request) => cacheableCaller(authenticator, request),
-      onHit: createResponseCacheHitRecorder(metrics, logger),
+      recordRequest,
     }),
     (error) => logger.error({ reason: error instanceof Error ? error.name : "unknown" }, "response cache fast path failed"),
   );
@@ -411,9 +414,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     httpServer,
     path: "/graphql",
     schema,
-    operations: subscriptionOperations(schema, { introspection: config.introspection }),
+    operations: subscriptionOperations(schema, { introspection: config.introspection, documents }),
     authenticator,
-    contextOf: (caller): SubscriptionContext => ({ ...createContext(caller, randomUUID(), undefined), changeSubscriptions }),
+    contextOf: (caller): SubscriptionContext => ({ ...createContext(caller, randomUUID()), changeSubscriptions }),
     formatError: createFormatError(logger),
     metrics,
     logger,

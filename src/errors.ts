@@ -34,6 +34,5 @@ export class AppError extends Error {
 }
 
 export const badInput = (field: string, message: string): AppError => new AppError(ErrorCode.BAD_USER_INPUT, message, field);
-export const notFound = (message: string): AppError => new AppError(ErrorCode.NOT_FOUND, message);
 export const conflict = (message: string, field?: string): AppError => new AppError(ErrorCode.CONFLICT, message, field);
 export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);

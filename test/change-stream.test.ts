@@ -3,8 +3,8 @@
 // then goes live with no gap and no duplicate, also while writes keep coming; a consumer more than 1,000 events
 // behind is ended with an error; the same access rules as configChanges.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ANONYMOUS_CALLER, type Caller } from "../src/domain/caller.js";
 import { AppError } from "../src/errors.js";
-import { ANONYMOUS_CALLER, type Caller } from "../src/modules/access/caller.js";
 import type { ChangeStream, ChangeStreamItem } from "../src/modules/change-events/change-stream.js";
 import { hasPostgres, hasRedis, redisEnv, redisPrefix, startTestApp, type TestApp, tenant } from "./support/app.js";
 

@@ -3,8 +3,12 @@
 import { AppError, ErrorCode, type Problem } from "../errors.js";
 import type { JsonObject, JsonValue } from "./provider.js";
 
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
+// The one home of these shapes: modules, the authenticator and metrics labels use them from here.
+export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
+export const TENANT_ID_RULE = "must be 1-255 characters of letters, digits, '_', '.', ':' or '-', starting with a letter or digit";
+export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
+/** A name from the caller's free text (a config field, a JSON key) is echoed in a problem's path only when it is this plain. */
+export const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MAX_CONFIG_DATA_BYTES = 64 * 1024;
 const MAX_CONFIG_DATA_DEPTH = 64;
 export const MAX_CREDENTIAL_LENGTH = 4096;
@@ -73,9 +77,7 @@ const codePoints = (value: string): number => {
 export const isTenantId = (value: string): boolean => TENANT_ID.test(value);
 
 export function checkTenantId(problems: Problems, value: string, field = "tenantId"): void {
-  if (!TENANT_ID.test(value)) {
-    problems.add(field, "must be 1-255 characters of letters, digits, '_', '.', ':' or '-', starting with a letter or digit");
-  }
+  if (!TENANT_ID.test(value)) problems.add(field, TENANT_ID_RULE);
 }
 
 export function checkProviderName(problems: Problems, value: string, field = "providerName"): void {

@@ -4,9 +4,9 @@
 // 503 when the identity provider's keys are unreachable), and formatError keeps its code and message.
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
+import type { Caller } from "../domain/caller.js";
 import { AppError, ErrorCode } from "../errors.js";
 import type { Authenticator } from "../modules/access/authenticator.js";
-import type { Caller } from "../modules/access/caller.js";
 
 /** A request's headers (node's IncomingMessage, express's Request). */
 export interface AuthorizationSource {

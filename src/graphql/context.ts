@@ -1,6 +1,8 @@
 // What every resolver receives: who is calling, the request id, and per-request DataLoaders bound to the caller.
+
+import type { Caller } from "../domain/caller.js";
 import type { CacheDependencies } from "../infra/cache/dependencies.js";
-import type { Caller } from "../modules/access/caller.js";
+import type { RequestRecord } from "../infra/http/request-record.js";
 import type { TenantProviderReader } from "../modules/catalog/catalog.model.js";
 import type { AccessLogLoader } from "../modules/credential-access/credential-access.loader.js";
 import type { HistoryPageLoader, RecentVersionsLoader, SnapshotLoader, StateAtLoader } from "../modules/history/history.loader.js";
@@ -28,6 +30,6 @@ export interface RequestContext {
   readonly loaders: RequestLoaders;
   /** The cache generations this response is built from (whole-response caching). */
   readonly cacheDependencies: CacheDependencies;
-  /** Set by the response-cache middleware when this request's response may be cached whole under this key. */
-  readonly responseCacheKey?: string;
+  /** The HTTP request's record (absent over WebSocket): the request log, and the response-cache key of a cacheable miss. */
+  readonly record?: RequestRecord;
 }

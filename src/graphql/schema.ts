@@ -14,20 +14,25 @@ import { ProviderConfigCatalogResolver } from "../modules/provider-config/provid
 import { ProviderHealthResolver } from "../modules/provider-health/provider-health.resolver.js";
 import { UsageResolver } from "../modules/usage/usage.resolver.js";
 
-// biome-ignore lint/complexity/noBannedTypes: type-graphql identifies resolvers by their class.
-export const RESOLVER_CLASSES: NonEmptyArray<Function> = [
-  ProviderConfigResolver,
-  ProviderConfigCatalogResolver,
-  HistoryResolver,
-  CatalogResolver,
-  ProviderHealthResolver,
-  ChangeFeedResolver,
-  ChangeSubscriptionResolver,
-  CredentialAccessResolver,
-  ConfigTransferResolver,
-  ConfigTemplateResolver,
-  UsageResolver,
-];
+/**
+ * Every resolver class, the one list of them: the schema is built from it, and the composition root (app.ts) hands
+ * over one instance per entry, which the compiler checks (ResolverInstances).
+ */
+const RESOLVERS = {
+  providerConfig: ProviderConfigResolver,
+  providerConfigCatalog: ProviderConfigCatalogResolver,
+  history: HistoryResolver,
+  catalog: CatalogResolver,
+  providerHealth: ProviderHealthResolver,
+  changeFeed: ChangeFeedResolver,
+  changeSubscription: ChangeSubscriptionResolver,
+  credentialAccess: CredentialAccessResolver,
+  configTransfer: ConfigTransferResolver,
+  configTemplate: ConfigTemplateResolver,
+  usage: UsageResolver,
+} as const;
+
+export type ResolverInstances = { readonly [K in keyof typeof RESOLVERS]: InstanceType<(typeof RESOLVERS)[K]> };
 
 /**
  * type-graphql insists on a pub/sub once there is a subscription, even though ours (providerConfigChanged) has
@@ -43,13 +48,16 @@ const NO_PUB_SUB: PubSub = {
   },
 };
 
-export function buildGraphQLSchema(resolvers: readonly object[] = []): Promise<GraphQLSchema> {
-  const instances = new Map(resolvers.map((resolver) => [resolver.constructor, resolver]));
+/** The schema; without instances (printing it), no resolver can run. */
+export function buildGraphQLSchema(instances?: ResolverInstances): Promise<GraphQLSchema> {
+  const byClass = new Map<unknown, object>(Object.values(instances ?? {}).map((instance) => [instance.constructor, instance]));
   return buildSchema({
-    resolvers: RESOLVER_CLASSES,
+    // The values of a literal with entries: never empty, though the compiler cannot tell.
+    // biome-ignore lint/complexity/noBannedTypes: type-graphql identifies resolvers by their class.
+    resolvers: Object.values(RESOLVERS) as unknown as NonEmptyArray<Function>,
     container: {
       get: (resolverClass) => {
-        const instance = instances.get(resolverClass);
+        const instance = byClass.get(resolverClass);
         if (!instance) throw new Error(`No instance of ${resolverClass.name} was wired in app.ts`);
         return instance;
       },

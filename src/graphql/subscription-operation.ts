@@ -1,5 +1,6 @@
 // One operation sent over graphql-ws (infra/http/subscription-server.ts), taken through the checks an HTTP request
-// meets in Apollo: the parser's token limit, the document-shape check, graphql-js's rules plus ours (limits/),
+// meets in Apollo: the parser's token limit, the document-shape check, graphql-js's rules plus ours (limits/, from
+// the same document inspector as HTTP's),
 // then — subscriptions only — graphql-js's subscribe. Every refusal is a list of GraphQLErrors carrying the code
 // Apollo would give it, so that formatError treats both transports alike (a GraphQLError without a code would be
 // masked as an internal error).
@@ -17,8 +18,9 @@ import {
   validate,
 } from "graphql";
 import { LRUCache } from "lru-cache";
-import { documentShapeProblem, MAX_DOCUMENT_TOKENS } from "./limits/document-shape.js";
-import { limitRules } from "./limits/validation-rules.js";
+import type { DocumentInspector } from "./document-inspector.js";
+import { MAX_DOCUMENT_TOKENS } from "./limits/document-shape.js";
+import { operationLimitsRule } from "./limits/operation-limits.js";
 
 export interface OperationRequest {
   readonly query: string;
@@ -50,8 +52,16 @@ const withCode = (error: GraphQLError, code: string): GraphQLError =>
 const VALIDATED_MAX_BYTES = 4 * 1024 * 1024;
 const VALIDATED_MAX_QUERY_LENGTH = 16 * 1024;
 
-export function subscriptionOperations(schema: GraphQLSchema, options: { introspection: boolean }): SubscriptionOperations {
-  const rules: ValidationRule[] = [...specifiedRules, ...limitRules(), ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+export function subscriptionOperations(
+  schema: GraphQLSchema,
+  options: { introspection: boolean; documents: DocumentInspector },
+): SubscriptionOperations {
+  const { documents } = options;
+  const rules: ValidationRule[] = [
+    ...specifiedRules,
+    operationLimitsRule((document) => documents.factsOf(document)),
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   // The AST takes several times its text; counted as 8 bytes a character.
   const validated = new LRUCache<string, DocumentNode>({
     maxSize: VALIDATED_MAX_BYTES,
@@ -67,7 +77,7 @@ export function subscriptionOperations(schema: GraphQLSchema, options: { introsp
     } catch (error) {
       return [withCode(error instanceof GraphQLError ? error : new GraphQLError("The query could not be parsed."), "GRAPHQL_PARSE_FAILED")];
     }
-    const problem = documentShapeProblem(document);
+    const problem = documents.factsOf(document).problem;
     if (problem) return [problem];
     const invalid = validate(schema, document, rules);
     if (invalid.length > 0) return invalid.map((error) => withCode(error, "GRAPHQL_VALIDATION_FAILED"));

@@ -40,5 +40,8 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.destination) return pino(base, options.destination);
   if (options.pretty)
     return pino({ ...base, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss.l" } } });
-  return pino(base);
+  // Asynchronous: a line is written at once when stdout is free, else joined to the next write, so that one line
+  // per request never waits on a slow reader of stdout or costs a write of its own under load. pino flushes what
+  // is left synchronously when the process exits.
+  return pino(base, pino.destination({ dest: 1, sync: false }));
 }

@@ -22,11 +22,11 @@ describe("BoundedLabel", () => {
 describe("Metrics", () => {
   test("operations: anonymous, capped names, outcome and errors by code", async () => {
     const metrics = new Metrics({ maxLabelValues: 1 });
-    const record = { type: "query", outcome: "ok", durationSeconds: 0.002, errorCodes: [] };
-    metrics.operation({ ...record, name: "First" });
-    metrics.operation({ ...record, name: "Second" });
-    metrics.operation({ ...record, name: null });
-    metrics.operation({ ...record, name: "First", outcome: "BAD_USER_INPUT", errorCodes: ["BAD_USER_INPUT", "BAD_USER_INPUT"] });
+    const record = { type: "query", outcome: "ok", errorCodes: [] };
+    metrics.operation({ ...record, name: "First" }, 0.002);
+    metrics.operation({ ...record, name: "Second" }, 0.002);
+    metrics.operation({ ...record, name: null }, 0.002);
+    metrics.operation({ ...record, name: "First", outcome: "BAD_USER_INPUT", errorCodes: ["BAD_USER_INPUT", "BAD_USER_INPUT"] }, 0.002);
     expect(await sampleOf(metrics, "pcs_graphql_requests_total", { operation: "First", outcome: "ok" })).toBe(1);
     expect(await sampleOf(metrics, "pcs_graphql_requests_total", { operation: "other" })).toBe(1);
     expect(await sampleOf(metrics, "pcs_graphql_requests_total", { operation: "anonymous" })).toBe(1);

@@ -2,12 +2,11 @@
 // so several instances in one process (tests) never collide. Labels only ever take bounded values: operation names
 // are client-chosen, so they are shape-checked and capped; no label ever holds a tenant, URL, key or other input.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { PROVIDER_NAME } from "../domain/validation.js";
 import type { PoolStats } from "./database/database.js";
 
 /** GraphQL operation names as the grammar allows them, at most 64 characters. */
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-/** Catalog provider names (SPEC.md §2 shape). */
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 /** Error codes and cache names are ours, but a shape check keeps a future mistake from leaking input into a label. */
 const CODE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -19,14 +18,13 @@ const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
 
 export type CacheResult = "hit" | "miss" | "error";
 
-export interface OperationRecord {
+export interface OperationOutcome {
   /** The operation's name as the client gave it, or null for an anonymous operation. */
   name: string | null;
   /** query, mutation, subscription, or unknown when the document never resolved to an operation. */
   type: string;
   /** ok, or the code of the first error. */
   outcome: string;
-  durationSeconds: number;
   /** One entry per error in the response. */
   errorCodes: readonly string[];
 }
@@ -64,6 +62,8 @@ export class Metrics {
   private readonly providerNames: BoundedLabel;
   private readonly providerStatuses: readonly string[];
   private poolStats: () => PoolStats | undefined = () => undefined;
+  /** The request counter and duration histogram of each operation series, looked up once (as many as there are series). */
+  private readonly operationSeries = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
 
   private readonly requests = new Counter({
     name: "pcs_graphql_requests_total",
@@ -209,12 +209,19 @@ export class Metrics {
     return this.registry.metrics();
   }
 
-  operation(record: OperationRecord): void {
-    const operation = record.name === null ? "anonymous" : this.operationNames.valueOf(record.name);
-    const type = safe(record.type);
-    this.requests.inc({ operation, type, outcome: safe(record.outcome) });
-    this.duration.observe({ operation, type }, record.durationSeconds);
-    for (const code of record.errorCodes) this.errors.inc({ code: safe(code) });
+  operation(operation: OperationOutcome, durationSeconds: number): void {
+    const name = operation.name === null ? "anonymous" : this.operationNames.valueOf(operation.name);
+    const type = safe(operation.type);
+    const outcome = safe(operation.outcome);
+    const key = `${name} ${type} ${outcome}`;
+    let series = this.operationSeries.get(key);
+    if (!series) {
+      series = { requests: this.requests.labels(name, type, outcome), duration: this.duration.labels(name, type) };
+      this.operationSeries.set(key, series);
+    }
+    series.requests.inc();
+    series.duration.observe(durationSeconds);
+    for (const code of operation.errorCodes) this.errors.inc({ code: safe(code) });
   }
 
   /** `count` lookups of one batch (a read of many tenants is one round trip but many lookups). */

@@ -1,17 +1,16 @@
-// Shared by the limit rules: folds an operation's selections through fragment spreads and inline fragments,
-// remembering each fragment's value, so that a document spreading the same fragments over and over is still
-// walked once per fragment. The rules run beside graphql-js's own rules and must survive what those report: an
-// unknown fragment or type counts as nothing, and a fragment cycle is cut where it closes.
+// The cost limit's walk (cost-limit.plugin.ts), which needs the schema's types and the request's variables, so it
+// runs per request rather than once per text like the document inspector's: folds an operation's selections
+// through fragment spreads and inline fragments, remembering each fragment's value, so that a document spreading
+// the same fragments over and over is still walked once per fragment. An unknown fragment or type counts as
+// nothing, and a fragment cycle is cut where it closes.
 import {
   type FieldNode,
   type FragmentDefinitionNode,
-  GraphQLError,
   type GraphQLNamedType,
   type GraphQLSchema,
   Kind,
   type NamedTypeNode,
   type SelectionSetNode,
-  type ValidationRule,
 } from "graphql";
 
 export interface SelectionFold<T> {
@@ -56,17 +55,4 @@ export function foldSelections<T>(
       }),
     );
   return walk;
-}
-
-/** A validation rule that folds every operation of the document into a number and refuses it above `limit`. */
-export function operationLimitRule(fold: SelectionFold<number>, limit: number, message: (value: number) => string): ValidationRule {
-  return (context) => {
-    const measure = foldSelections(fold, context.getSchema(), (name) => context.getFragment(name));
-    return {
-      OperationDefinition(operation) {
-        const value = measure(operation.selectionSet, undefined);
-        if (value > limit) context.reportError(new GraphQLError(message(value), { nodes: [operation] }));
-      },
-    };
-  };
 }

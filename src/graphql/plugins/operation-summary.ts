@@ -1,44 +1,39 @@
-// What the metrics and logging plugins say about one GraphQL request: derived from the operation and the response the
-// client gets (error codes after formatError), never from variables or the query text.
+// What the request log and metrics say about a GraphQL request Apollo answered: derived from the operation and the
+// response the client gets (error codes after formatError), never from variables or the query text.
 import type { GraphQLRequestContextWillSendResponse } from "@apollo/server";
-import { type DocumentNode, type GraphQLFormattedError, Kind, type OperationDefinitionNode } from "graphql";
+import type { DocumentNode, GraphQLFormattedError } from "graphql";
+import type { RequestRecord } from "../../infra/http/request-record.js";
+import type { DocumentFacts } from "../document-inspector.js";
 
 /** The GraphQL name grammar, bounded: a name given with a request that never parsed may be anything. */
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
-export interface OperationSummary {
-  /** The operation name; null when anonymous; "invalid" when the client sent something that is not a name. */
-  name: string | null;
-  /** query, mutation, subscription; unknown when the document did not parse. */
-  type: string;
-  /** ok, or the code of the first error (error when it has none). */
-  outcome: string;
-  /** One per error in the response, in order. */
-  errorCodes: string[];
-}
-
-export function summarize(requestContext: GraphQLRequestContextWillSendResponse<object>): OperationSummary {
-  const requested = requestContext.request.operationName ?? undefined;
-  // A document that failed validation never resolved its operation; the name and type are still in the document.
-  const operation = requestContext.operation ?? (requestContext.document && operationOf(requestContext.document, requested));
+/** Fills in the record from Apollo's view of the request. */
+export function describeRequest(
+  record: RequestRecord,
+  requestContext: GraphQLRequestContextWillSendResponse<object>,
+  factsOf: (document: DocumentNode) => DocumentFacts,
+): void {
   const body = requestContext.response.body;
   const errors: readonly GraphQLFormattedError[] = (body.kind === "single" ? body.singleResult.errors : body.initialResult.errors) ?? [];
-  const errorCodes = errors.map((error) => {
+  // Every field is set: the operations of a batched request share one record, each recorded in turn.
+  record.errorCodes = errors.map((error) => {
     const code = error.extensions?.code;
     return typeof code === "string" ? code : "error";
   });
-  return {
-    name: nameOf(operation ? (operation.name?.value ?? null) : (requested ?? null)),
-    type: operation?.operation ?? "unknown",
-    outcome: errorCodes[0] ?? "ok",
-    errorCodes,
-  };
-}
-
-/** The operation a request runs: the one named, or the only one. */
-export function operationOf(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  return operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  record.outcome = record.errorCodes[0] ?? "ok";
+  const { operation, document } = requestContext;
+  if (operation) {
+    record.name = nameOf(operation.name?.value ?? null);
+    record.type = operation.operation;
+  } else {
+    // A document that failed validation never resolved its operation; the inspector's facts still name it.
+    const requested = requestContext.request.operationName ?? null;
+    const facts = document ? factsOf(document).byName.get(requested ?? "") : undefined;
+    record.name = nameOf(facts ? facts.name : requested);
+    record.type = facts?.type ?? "unknown";
+  }
+  record.documentHash = requestContext.queryHash;
 }
 
 export const nameOf = (name: string | null): string | null => (name === null || OPERATION_NAME.test(name) ? name : "invalid");

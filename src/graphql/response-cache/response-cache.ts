@@ -7,14 +7,18 @@
 // not declare never enter the key (they cannot change the response, so varying them must not mint new entries);
 // the declared ones are keyed through a bounded walk, and values too deep or too large to key are executed
 // instead; responses over MAX_CACHED_RESPONSE_BYTES are not stored.
-import { createHash } from "node:crypto";
+// A hit is the service's hottest path: it writes the stored bytes as they are, and keys by the document's hash
+// (worked out once per text) and the caller's grants (worked out once per caller object, see below).
+import { hash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { Caller } from "../../domain/caller.js";
 import type { GenerationalCache } from "../../infra/cache/generational-cache.js";
 import type { FastPath } from "../../infra/http/graphql-front.js";
-import type { Caller } from "../../modules/access/caller.js";
 import type { RequestContext } from "../context.js";
 import type { DocumentInspector } from "../document-inspector.js";
+import { nameOf } from "../plugins/operation-summary.js";
+import type { RecordRequest } from "../plugins/request-log.js";
 
 /** Larger responses are executed every time: storing them would let a few requests fill the cache. */
 export const MAX_CACHED_RESPONSE_BYTES = 256 * 1024;
@@ -36,26 +40,14 @@ export interface ResponseCacheOptions {
   schemaId: string;
   /** The caller, exactly as the GraphQL context will see it; undefined when the request is not authenticated. */
   callerOf: (request: IncomingMessage) => Promise<Caller | undefined>;
-  /** Told about every hit (metrics and the request log). */
-  onHit?: (hit: ResponseCacheHit) => void;
+  /** Records every hit (metrics and the request log), as Apollo's plugins do for the requests they see. */
+  recordRequest: RecordRequest;
 }
-
-export interface ResponseCacheHit {
-  requestId: string;
-  /** The operation's own name; null when anonymous. */
-  name: string | null;
-  documentHash: string;
-  startedAt: bigint;
-}
-
-/** The key a cacheable miss is stored under once it has executed (read by the context function). */
-const missKeys = new WeakMap<IncomingMessage, string>();
-export const responseCacheKeyOf = (request: IncomingMessage): string | undefined => missKeys.get(request);
 
 /** The fast path for POST /graphql (see infra/http/graphql-front.ts): answers hits, marks cacheable misses. */
 export function responseCacheFastPath(options: ResponseCacheOptions): FastPath {
-  return async (request, response, parsed, requestId) => {
-    const startedAt = process.hrtime.bigint();
+  const grants = new CallerGrants();
+  return async (request, response, parsed, record) => {
     const body = parsed as GraphQLRequestBody | null;
     const query = body?.query;
     const operationName = typeof body?.operationName === "string" ? body.operationName : undefined;
@@ -67,15 +59,26 @@ export function responseCacheFastPath(options: ResponseCacheOptions): FastPath {
     if (!operation) return false;
     const variables = canonicalVariables(operation.variables, body?.variables);
     if (variables === undefined) return false;
-    const key = responseKey(options.schemaId, caller, operationName, query, variables);
+    const key = responseKey(options.schemaId, grants.of(caller), operationName, operation.documentHash, variables);
     const hit = await options.cache.readResponse(key);
     if (hit === null) {
-      missKeys.set(request, key);
+      record.responseCacheKey = key;
       return false;
     }
-    response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(hit) });
+    response.writeHead(200, [
+      "content-type",
+      "application/json; charset=utf-8",
+      "content-length",
+      String(Buffer.byteLength(hit)),
+      "x-request-id",
+      record.id,
+    ]);
     response.end(hit);
-    options.onHit?.({ requestId, name: operation.name, documentHash: operation.documentHash, startedAt });
+    record.name = nameOf(operation.name);
+    record.type = "query";
+    record.documentHash = operation.documentHash;
+    record.cached = true;
+    options.recordRequest(record);
     return true;
   };
 }
@@ -86,7 +89,7 @@ export function responseCachePlugin(cache: GenerationalCache): ApolloServerPlugi
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
-          const key = contextValue.responseCacheKey;
+          const key = contextValue.record?.responseCacheKey;
           const { cacheDependencies } = contextValue;
           if (!key || response.body.kind !== "single" || !cacheDependencies.isCacheable) return;
           const result = response.body.singleResult;
@@ -101,21 +104,38 @@ export function responseCachePlugin(cache: GenerationalCache): ApolloServerPlugi
   };
 }
 
-export function responseKey(
+/**
+ * The response key: one SHA-256 over everything the response depends on besides the data. Length-prefixed parts:
+ * no two different requests can produce the same input to the hash. The query text enters as its own SHA-256.
+ */
+function responseKey(
   schemaId: string,
-  caller: Caller,
+  grants: string,
   operationName: string | undefined,
-  query: string,
+  documentHash: string,
   canonicalVariables: string,
 ): string {
-  const tenants = caller.tenants === "*" ? "*" : [...caller.tenants].sort().join(",");
-  const scopes = [...caller.scopes].sort().join(" ");
-  // Length-prefixed parts: no two different requests can produce the same input to the hash.
-  const hash = createHash("sha256");
-  for (const part of [schemaId, tenants, scopes, operationName ?? "\u0000", query, canonicalVariables]) {
-    hash.update(`${part.length}:`).update(part);
+  let input = "";
+  for (const part of [schemaId, grants, operationName ?? "\u0000", documentHash, canonicalVariables]) input += `${part.length}:${part}`;
+  return hash("sha256", input, "base64url");
+}
+
+/**
+ * A caller's tenants and scopes as one canonical string (sorted), for the key. The authenticator hands out the same
+ * Caller object for every request with the same token while it remembers it, so this is worked out once per token.
+ */
+class CallerGrants {
+  private readonly known = new WeakMap<Caller, string>();
+
+  of(caller: Caller): string {
+    let grants = this.known.get(caller);
+    if (grants === undefined) {
+      const tenants = caller.tenants === "*" ? "*" : [...caller.tenants].sort().join(",");
+      grants = `${tenants.length}:${tenants}${[...caller.scopes].sort().join(" ")}`;
+      this.known.set(caller, grants);
+    }
+    return grants;
   }
-  return hash.digest("base64url");
 }
 
 /**
@@ -123,7 +143,7 @@ export function responseKey(
  * undefined when they are nested deeper than MAX_VARIABLE_DEPTH or hold more than MAX_VARIABLE_NODES values (the
  * walk stops there, so a hostile value costs at most that much).
  */
-export function canonicalVariables(declared: readonly string[], given: unknown): string | undefined {
+function canonicalVariables(declared: readonly string[], given: unknown): string | undefined {
   const values = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
   const budget = { nodes: MAX_VARIABLE_NODES };
   const picked: Record<string, unknown> = {};

@@ -1,22 +1,16 @@
-// The first thing a request meets: POST /graphql with a JSON body is read here, once, and offered to the
-// whole-response cache before express, Apollo and the rest of the pipeline see it (a cache hit costs a body
-// parse, a hash and one Redis round trip). Everything else, and every miss, continues to express with the body
-// already parsed (body-parser skips a request whose stream has been read).
-import { randomUUID } from "node:crypto";
+// The first thing a request meets. Every request gets its record (request-record.ts: request id, start time), and
+// POST /graphql with a JSON body is read and parsed here, once, and offered to the whole-response cache before
+// express, Apollo and the rest of the pipeline see it (a cache hit costs a body parse, a hash and one Redis round
+// trip). Everything else, and every miss, continues to express with the body already parsed (body-parser skips a
+// request whose stream has been read) and the same record.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { type RequestRecord, recordOf } from "./request-record.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Answers the request if it can; false hands it on. */
-export type FastPath = (request: IncomingMessage, response: ServerResponse, body: unknown, requestId: string) => Promise<boolean>;
-
-/** The caller's X-Request-ID when it is sane, else a new one. */
-export function requestIdOf(request: IncomingMessage): string {
-  const given = request.headers["x-request-id"];
-  return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-}
+/** Answers the request if it can (setting x-request-id itself); false hands it on. */
+export type FastPath = (request: IncomingMessage, response: ServerResponse, body: unknown, record: RequestRecord) => Promise<boolean>;
 
 /** A GraphQL-shaped JSON error, never an HTML page (also used by express for the same failures). */
 export function sendJsonError(response: ServerResponse, status: number, code: string, message: string): void {
@@ -31,19 +25,15 @@ export function sendJsonError(response: ServerResponse, status: number, code: st
  */
 export function graphqlFront(app: RequestListener, fastPath: FastPath, onFastPathError: (error: unknown) => void): RequestListener {
   return (request, response) => {
-    // One request id for both paths: express reads it back from the header.
-    const requestId = requestIdOf(request);
-    request.headers["x-request-id"] = requestId;
-    response.setHeader("x-request-id", requestId);
-    const path = request.url?.split("?", 1)[0];
-    if (request.method !== "POST" || path !== "/graphql" || !JSON_TYPE.test(request.headers["content-type"] ?? "")) {
+    const record = recordOf(request);
+    if (request.method !== "POST" || !isGraphqlPath(request.url) || !JSON_TYPE.test(request.headers["content-type"] ?? "")) {
       app(request, response);
       return;
     }
-    readJson(request, response)
+    readJson(request, response, record)
       .then(async (body) => {
         if (body === FAILED) return;
-        const answered = await fastPath(request, response, body, requestId).catch((error: unknown) => {
+        const answered = await fastPath(request, response, body, record).catch((error: unknown) => {
           onFastPathError(error);
           return response.headersSent;
         });
@@ -58,14 +48,17 @@ export function graphqlFront(app: RequestListener, fastPath: FastPath, onFastPat
   };
 }
 
+/** /graphql, with or without a query string. */
+const isGraphqlPath = (url = ""): boolean => url === "/graphql" || url.startsWith("/graphql?");
+
 const FAILED = Symbol("failed");
 
 /** The parsed body, or FAILED after answering 413 / 400 itself. */
-function readJson(request: IncomingMessage, response: ServerResponse): Promise<unknown> {
+function readJson(request: IncomingMessage, response: ServerResponse, record: RequestRecord): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers["content-length"] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      tooLarge(request, response);
+      tooLarge(request, response, record);
       resolve(FAILED);
       return;
     }
@@ -75,7 +68,7 @@ function readJson(request: IncomingMessage, response: ServerResponse): Promise<u
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         request.removeAllListeners("data");
-        tooLarge(request, response);
+        tooLarge(request, response, record);
         resolve(FAILED);
       } else chunks.push(chunk);
     });
@@ -83,8 +76,9 @@ function readJson(request: IncomingMessage, response: ServerResponse): Promise<u
     request.on("end", () => {
       if (size > MAX_BODY_BYTES) return;
       try {
-        resolve(JSON.parse(Buffer.concat(chunks, size).toString("utf8")));
+        resolve(JSON.parse((chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString("utf8")));
       } catch {
+        response.setHeader("x-request-id", record.id);
         sendJsonError(response, 400, "BAD_REQUEST", "Request body is not valid JSON.");
         resolve(FAILED);
       }
@@ -92,7 +86,8 @@ function readJson(request: IncomingMessage, response: ServerResponse): Promise<u
   });
 }
 
-function tooLarge(request: IncomingMessage, response: ServerResponse): void {
+function tooLarge(request: IncomingMessage, response: ServerResponse, record: RequestRecord): void {
+  response.setHeader("x-request-id", record.id);
   response.setHeader("connection", "close");
   sendJsonError(response, 413, "PAYLOAD_TOO_LARGE", `Request body is larger than the limit of ${MAX_BODY_BYTES} bytes.`);
   request.resume();

@@ -1,9 +1,10 @@
 // The HTTP surface (SPEC.md §1): POST|GET /graphql (Apollo, CSRF prevention on), /healthz, /readyz, /metrics, /graphiql.
 import type { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Request, type Response } from "express";
+import express, { type ErrorRequestHandler, type Request } from "express";
 import type { RequestContext } from "../../graphql/context.js";
-import { MAX_BODY_BYTES, requestIdOf, sendJsonError } from "./graphql-front.js";
+import { MAX_BODY_BYTES, sendJsonError } from "./graphql-front.js";
+import { recordOf } from "./request-record.js";
 
 export interface ReadinessReport {
   ready: boolean;
@@ -13,8 +14,8 @@ export interface ReadinessReport {
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
-  /** Builds the GraphQL context; `response.locals` holds the request id and the response-cache key, if any. */
-  createContext: (request: Request, response: Response) => Promise<RequestContext>;
+  /** Builds the GraphQL context (the request's record, request-record.ts, holds its id and response-cache key). */
+  createContext: (request: Request) => Promise<RequestContext>;
   readiness: () => Promise<ReadinessReport>;
   /** Mounted at /graphiql when given (config.graphiql). */
   graphiql?: express.Router;
@@ -27,9 +28,7 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use((request, response, next) => {
-    const requestId = requestIdOf(request);
-    response.locals.requestId = requestId;
-    response.setHeader("x-request-id", requestId);
+    response.setHeader("x-request-id", recordOf(request).id);
     next();
   });
 
@@ -57,7 +56,7 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
     "/graphql",
     express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(options.apollo, {
-      context: ({ req, res }) => options.createContext(req, res),
+      context: ({ req }) => options.createContext(req),
     }),
   );
 

@@ -19,10 +19,10 @@ import { CloseCode } from "graphql-ws";
 import { useServer as serveGraphQLOverWebSocket } from "graphql-ws/use/ws";
 import { decodeJwt } from "jose";
 import { type WebSocket, WebSocketServer } from "ws";
+import type { Caller } from "../../domain/caller.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { SubscriptionOperations } from "../../graphql/subscription-operation.js";
-import { type Authenticator, CLOCK_TOLERANCE_SECONDS } from "../../modules/access/authenticator.js";
-import type { Caller } from "../../modules/access/caller.js";
+import { type Authenticator, bearerToken, CLOCK_TOLERANCE_SECONDS } from "../../modules/access/authenticator.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 
@@ -171,7 +171,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
 
   /** Closes the socket with 4401 when the (verified) token's `exp` passes, with the clock tolerance verification allows. */
   function closeWhenExpired(socket: WebSocket, authorization: string | undefined): void {
-    const token = /^Bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
+    const token = bearerToken(authorization);
     let exp: number | undefined;
     try {
       exp = token ? decodeJwt(token).exp : undefined;

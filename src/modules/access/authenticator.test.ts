@@ -1,9 +1,9 @@
 // The authenticator on its own: claims → Caller, the verified-token memory and its bounds, open mode.
 import { describe, expect, test } from "vitest";
 import { mintToken, TEST_JWT_SECRET } from "../../../test/support/tokens.js";
+import { ANONYMOUS_CALLER } from "../../domain/caller.js";
 import { AppError } from "../../errors.js";
 import { callerOf, createAuthenticator } from "./authenticator.js";
-import { ANONYMOUS_CALLER } from "./caller.js";
 
 describe("callerOf", () => {
   test("keeps the known scopes only, and the tenants as a set", () => {

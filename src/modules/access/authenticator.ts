@@ -8,9 +8,9 @@
 // (refused in production by config.ts) every request is the anonymous caller.
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { LRUCache } from "lru-cache";
+import { ALL_SCOPES, ANONYMOUS_CALLER, type Caller, type Scope } from "../../domain/caller.js";
 import { checkTenantId, Problems } from "../../domain/validation.js";
 import { AppError, ErrorCode } from "../../errors.js";
-import { ALL_SCOPES, ANONYMOUS_CALLER, type Caller, type Scope } from "./caller.js";
 
 export interface AuthConfig {
   jwtSecret?: string;
@@ -46,6 +46,9 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 const BEARER = /^Bearer +(\S+) *$/i;
 const KNOWN_SCOPES: ReadonlySet<string> = new Set(ALL_SCOPES);
 
+/** The token of an `Authorization: Bearer <token>` header (graphql-ws reads it too, to close at its `exp`). */
+export const bearerToken = (authorization: string | undefined): string | undefined => BEARER.exec(authorization ?? "")?.[1];
+
 const unauthenticated = (message: string): AppError => new AppError(ErrorCode.UNAUTHENTICATED, message);
 
 export function createAuthenticator(config: AuthConfig): Authenticator {
@@ -67,7 +70,7 @@ class JwtAuthenticator implements Authenticator {
 
   async authenticate(authorization: string | undefined): Promise<Caller> {
     if (!authorization) throw unauthenticated("Authentication required: send 'Authorization: Bearer <token>'.");
-    const token = BEARER.exec(authorization)?.[1];
+    const token = bearerToken(authorization);
     if (!token || token.length > MAX_TOKEN_LENGTH) throw unauthenticated("The Authorization header must be 'Bearer <token>'.");
     const known = this.verified.get(token);
     if (known) return known;

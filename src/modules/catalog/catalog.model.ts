@@ -1,6 +1,7 @@
 // Domain shapes of the catalog module, free of GraphQL and storage concerns.
+
+import type { Caller } from "../../domain/caller.js";
 import type { JsonObject, ProviderPriority, ProviderType } from "../../domain/provider.js";
-import type { Caller } from "../access/caller.js";
 
 /** Static facts about one provider, as in catalog.json. `id` is the name tenants store as `providerName`. */
 export interface ProviderInfo {

@@ -1,8 +1,8 @@
 import { type GraphQLSchema, graphql } from "graphql";
 import { buildSchema } from "type-graphql";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ANONYMOUS_CALLER, type Caller } from "../../domain/caller.js";
 import type { RequestContext } from "../../graphql/context.js";
-import { ANONYMOUS_CALLER, type Caller } from "../access/caller.js";
 import type { TenantProviderReader } from "./catalog.model.js";
 import { CatalogResolver } from "./catalog.resolver.js";
 import { catalogServiceForTests, healthRecord } from "./catalog.test-support.js";

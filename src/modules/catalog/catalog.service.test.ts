@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ANONYMOUS_CALLER, type Caller, Scope } from "../../domain/caller.js";
 import { AppError } from "../../errors.js";
-import { ANONYMOUS_CALLER, type Caller, Scope } from "../access/caller.js";
 import { catalogServiceForTests, healthRecord } from "./catalog.test-support.js";
 
 const farmReader: Caller = { id: "reader", tenants: new Set(["farm-1"]), scopes: new Set([Scope.CONFIG_READ]) };

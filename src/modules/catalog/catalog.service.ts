@@ -1,6 +1,7 @@
 // The catalog's use cases: validates arguments, gathers what the pure rules need, and runs them.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { ProviderType } from "../../domain/provider.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { ProviderHealthReader } from "../provider-health/provider-health.model.js";
 import type { Budget } from "./budget.model.js";
 import type { Catalog } from "./catalog.js";

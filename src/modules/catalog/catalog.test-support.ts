@@ -1,6 +1,7 @@
 // Test helpers: a tenant config reader over a fixed table, and a service wired to the real catalog.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { ProviderType } from "../../domain/provider.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { ProviderHealthRecord } from "../provider-health/provider-health.model.js";
 import { InMemoryProviderHealthStore } from "../provider-health/provider-health.store.js";
 import { loadCatalog } from "./catalog.js";

@@ -2,13 +2,14 @@
 // composition root and injected, so tests can hand a module a catalog of their own.
 import { z } from "zod";
 import { PROVIDER_TYPES, ProviderPriority, ProviderType } from "../../domain/provider.js";
+import { PROVIDER_NAME } from "../../domain/validation.js";
 import { COST_FIELD, COUNTRY_BOUND_TYPES } from "./catalog.facts.js";
 import data from "./catalog.json" with { type: "json" };
 import type { ProviderInfo } from "./catalog.model.js";
 import { buildConfigSchema } from "./config-schema.js";
 
 const entrySchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,99}$/, "must be a valid providerName"),
+  id: z.string().regex(PROVIDER_NAME, "must be a valid providerName"),
   name: z.string().min(1),
   nameAr: z.string().min(1),
   baseUrl: z.url().nullable(),

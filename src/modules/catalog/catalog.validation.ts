@@ -1,19 +1,14 @@
 // Input checks of the catalog queries (SPEC.md §2, §4). Each failure is a BAD_USER_INPUT naming the argument.
+import { isTenantId, TENANT_ID_RULE } from "../../domain/validation.js";
 import { badInput } from "../../errors.js";
 
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
 // Shape only: the catalog's country lists are not an ISO registry (they even hold "EU"), so an unknown but
 // well-formed code is a valid question whose answer may be empty.
 const COUNTRY = /^[A-Za-z]{2}$/;
 const USE_CASE_MAX = 100;
 
 export function parseTenantId(tenantId: string): string {
-  if (!TENANT_ID.test(tenantId)) {
-    throw badInput(
-      "tenantId",
-      "tenantId must be 1-255 characters of letters, digits, '_', '.', ':' or '-', starting with a letter or digit.",
-    );
-  }
+  if (!isTenantId(tenantId)) throw badInput("tenantId", `tenantId ${TENANT_ID_RULE}.`);
   return tenantId;
 }
 

@@ -2,9 +2,9 @@
 // (`configData.maxZoom`, `configs[2].configData.indices[1]`), a short human message built from the schema alone.
 // A message never echoes the value: configData may hold secrets (x-secret fields), and Ajv's verbose `data` is ignored.
 import type { ErrorObject } from "ajv/dist/2020.js";
+import { PLAIN_NAME } from "../../domain/validation.js";
 import type { Problem } from "../../errors.js";
 
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const INDEX = /^(0|[1-9][0-9]{0,8})$/;
 
 const TYPE_WORDS: Readonly<Record<string, string>> = {

@@ -1,10 +1,11 @@
 // configChanges (SPEC.md §9): the tenant's change stream as pages, oldest first, for callers that poll. Calling it
 // again with the returned cursor returns exactly what committed since (see change-event.repository.ts for why
 // nothing that commits late is skipped).
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { toVersionRecord } from "../history/config-version.model.js";
 import type { ChangeEventRecord, ChangePageRecord } from "./change-event.model.js";
 import type { ChangeEventRepository, StoredEvent } from "./change-event.repository.js";

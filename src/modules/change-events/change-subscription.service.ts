@@ -1,7 +1,8 @@
 // providerConfigChanged (SPEC.md §9): checks the arguments and the caller exactly as configChanges does (a tenant
 // the token does not grant is FORBIDDEN, a bad cursor BAD_USER_INPUT), then opens a stream on the instance's hub.
+
+import type { Caller } from "../../domain/caller.js";
 import { AppError, ErrorCode } from "../../errors.js";
-import type { Caller } from "../access/caller.js";
 import type { ChangeFeedService } from "./change-feed.service.js";
 import type { ChangeHub } from "./change-hub.js";
 import type { ChangeFilter } from "./change-position.js";

@@ -9,7 +9,7 @@ import {
   type ProviderPriority,
   type ProviderType,
 } from "../../domain/provider.js";
-import type { Problems } from "../../domain/validation.js";
+import { PLAIN_NAME, type Problems } from "../../domain/validation.js";
 import { type ConfigDataSchemas, checkPatch, type PatchInput } from "../provider-config/provider-config.input-rules.js";
 import { keyOf, type TenantEntry } from "../provider-config/provider-config.tenant-plan.js";
 
@@ -36,8 +36,6 @@ export interface ConfigDocument {
 }
 
 const ENTRY_FIELDS = new Set(["providerType", "providerName", "priority", "enabled", "configData", "apiKey", "apiSecret"]);
-
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 

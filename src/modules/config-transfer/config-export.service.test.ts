@@ -1,9 +1,9 @@
 // The export's audit ordering (SPEC.md §11): an export with secrets is recorded before the document is returned,
 // and a failed record returns no document. Fakes for the database and the sealer; the real rules.
 import { describe, expect, it } from "vitest";
+import type { Caller } from "../../domain/caller.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import type { Caller } from "../access/caller.js";
 import type { StoredConfig } from "../provider-config/provider-config.model.js";
 import type { ProviderConfigRepository } from "../provider-config/provider-config.repository.js";
 import { credentialContext } from "../provider-config/provider-config.rules.js";

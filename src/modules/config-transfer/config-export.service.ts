@@ -1,11 +1,12 @@
 // exportTenantConfig (SPEC.md §10.1): the tenant's configs as a portable document, in providerConfigs order.
 // With secrets, the export is audited first (SPEC.md §11): if the audit record cannot be written, no document
 // (and no secret) is returned. Read from the database, never from the cache (the cache holds no credentials).
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { StoredConfig } from "../provider-config/provider-config.model.js";
 import { sortConfigs } from "../provider-config/provider-config.order.js";
 import type { ProviderConfigRepository } from "../provider-config/provider-config.repository.js";

@@ -1,8 +1,9 @@
 // importTenantConfig (SPEC.md §10.1): the document is read and checked whole (every problem at once, with its
 // path), then applied through the provider-config write path in one transaction (ProviderConfigService.applyToTenant).
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import type { JsonObject } from "../../domain/provider.js";
 import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { ConfigDataSchemas } from "../provider-config/provider-config.input-rules.js";
 import type { ProviderConfigService, TenantApplyResult } from "../provider-config/provider-config.service.js";
 import { readConfigDocument } from "./config-document.js";

@@ -2,9 +2,10 @@
 // with one difference the spec asks for: a config the tenant already has keeps its credentials, its enabled flag
 // and its configData (the template's enabled and configData are defaults for configs it creates; it sets the
 // priority of all). So applying any template to any tenant succeeds: it never enables a provider without a key.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { checkChangeReason, checkTenantId, validate } from "../../domain/validation.js";
 import { AppError, ErrorCode } from "../../errors.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { ConfigDataSchemas } from "../provider-config/provider-config.input-rules.js";
 import type { ProviderConfigService, TenantApplyResult } from "../provider-config/provider-config.service.js";
 import type { TenantEntry } from "../provider-config/provider-config.tenant-plan.js";

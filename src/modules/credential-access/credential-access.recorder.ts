@@ -2,9 +2,10 @@
 // record() inside the transaction that read them and returns them only after that transaction commits: the
 // entry is durable before any secret leaves, and when it cannot be written the operation fails with nothing
 // returned. providerCredentials uses it for one config; an export with secrets passes all the configs it returns.
+
+import type { Caller } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
-import type { Caller } from "../access/caller.js";
 import type { CredentialOperation } from "./credential-access.model.js";
 import type { CredentialAccessRepository } from "./credential-access.repository.js";
 

@@ -1,6 +1,7 @@
 // credentialAccessLog (SPEC.md §11): a tenant's entries newest first, with cursor paging bound to the tenant.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { checkPageLimit, checkTenantId, validate } from "../../domain/validation.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { decodeCursor, pageOf } from "../history/history.cursor.js";
 import type { AccessLogLoader } from "./credential-access.loader.js";
 import type { CredentialAccessRecord } from "./credential-access.model.js";

@@ -1,10 +1,11 @@
 // configDiff (SPEC.md §11): what changed between two versions of one config. Snapshots come through the request's
 // SnapshotLoader (aliased diffs cost one query); credentials and secret fields are opened here only to compare
 // their plaintexts and are reported by name, never by value.
+
+import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../../domain/caller.js";
 import { checkVersion, validate } from "../../domain/validation.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import {
   type CredentialField,
   type CredentialSealer,

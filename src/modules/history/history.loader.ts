@@ -1,11 +1,11 @@
 // Per-request batching of history reads: ProviderConfig.history for N configs costs one query per distinct limit;
 // configHistory, configDiff and tenantConfigAt, however many aliases ask, one query per batch.
 import DataLoader from "dataloader";
+import { type Caller, canAccessTenant, tenantScope } from "../../domain/caller.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { CacheDependencies } from "../../infra/cache/dependencies.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { type Caller, canAccessTenant, tenantScope } from "../access/caller.js";
 import { sortConfigs } from "../provider-config/provider-config.order.js";
 import { type ConfigVersionRecord, type StoredSnapshot, toVersionRecord } from "./config-version.model.js";
 import { historyQueryKey } from "./history.cursor.js";

@@ -1,7 +1,7 @@
 // configHistory (newest first, cursor paging that stays stable while changes arrive) and ProviderConfig.history.
 
+import { assertScope, assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import { checkPageLimit, checkProviderName, checkTenantId, type Problems, textIssue, validate } from "../../domain/validation.js";
-import { assertScope, assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import { type ConfigVersionRecord, type HistoryFilter, toVersionRecord } from "./config-version.model.js";
 import { decodeCursor, historyQueryKey, pageOf } from "./history.cursor.js";
 import type { HistoryPageLoader, RecentVersionsLoader, StateAtLoader } from "./history.loader.js";

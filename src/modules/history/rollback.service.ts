@@ -1,11 +1,12 @@
 // rollbackProviderConfig (SPEC.md §3): restores priority, enabled, configData and the credentials of a past
 // version as a new ROLLED_BACK version; brings a deleted config back under its old id.
+
+import { assertTenantAccess, type Caller, Scope, tenantScope } from "../../domain/caller.js";
 import { ChangeType } from "../../domain/provider.js";
 import { checkChangeReason, checkVersion, validate } from "../../domain/validation.js";
 import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import {
   type ChangeAudit,
   type ConfigState,
@@ -56,7 +57,7 @@ export class RollbackService {
       }
       return this.restoreDeleted(db, target, state, audit);
     });
-    if (changed) await this.deps.listener.configsChanged(config.tenantId, [config.providerType]);
+    if (changed) await this.deps.listener.configsChanged(config.tenantId);
     return toRecord(config);
   }
 

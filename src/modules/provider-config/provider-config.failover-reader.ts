@@ -1,7 +1,8 @@
 // What the catalog's failover chains need of a tenant's stored configs (catalog.model.ts TenantProviderReader), read
 // through the request's loader: many failoverChain fields in one request are one batched read.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { StoredProviderRef, TenantProviderReader } from "../catalog/catalog.model.js";
 import type { ConfigLoaders } from "./provider-config.loaders.js";
 

@@ -1,10 +1,10 @@
 // Per-request DataLoaders for config reads, bound to the caller's tenants: many aliased fields or nested
 // lookups in one request become one batched read each.
 import DataLoader from "dataloader";
+import { type Caller, canAccessTenant, tenantScope } from "../../domain/caller.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { CacheDependencies } from "../../infra/cache/dependencies.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { type Caller, canAccessTenant, tenantScope } from "../access/caller.js";
 import { type ProviderConfigRecord, toRecord } from "./provider-config.model.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
 import type { TenantConfigSlice, TenantConfigSource } from "./provider-config.source.js";

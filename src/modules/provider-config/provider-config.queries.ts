@@ -1,9 +1,10 @@
 // Reads of provider configs: lists, one by id, the grouped tenant view and decrypted
 // credentials. List reads go through the request's DataLoaders (and so through the cache); credentials never do.
+
+import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import { checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertScope, assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import { CredentialOperation } from "../credential-access/credential-access.model.js";
 import type { CredentialAccessRecorder } from "../credential-access/credential-access.recorder.js";
 import type { ConfigLoaders } from "./provider-config.loaders.js";

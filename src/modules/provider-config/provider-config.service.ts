@@ -1,12 +1,12 @@
 // Writes to provider configs: upsert, batch upsert, delete and reset (SPEC.md §2-§3). Each change and its
 // history snapshot are stored together or not at all; listeners (the cache) hear of a change only after commit.
 import { randomUUID } from "node:crypto";
+import { assertTenantAccess, type Caller, Scope, tenantScope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope, tenantScope } from "../access/caller.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
 import { type ConfigDataSchemas, type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
 import type { ChangeAudit } from "./provider-config.model.js";
@@ -38,7 +38,7 @@ import type { TenantConfigLimit } from "./tenant-config-limit.js";
 
 /** Told about every committed change, e.g. to invalidate cached reads of that tenant. */
 export interface ConfigChangeListener {
-  configsChanged(tenantId: string, providerTypes: readonly ProviderType[]): Promise<void>;
+  configsChanged(tenantId: string): Promise<void>;
 }
 
 export interface ProviderConfigServiceDeps {
@@ -96,7 +96,7 @@ export class ProviderConfigService {
         if (plan.kind === "create") await this.deps.limit.ensureRoom(db, patch.tenantId, [patch], "input.tenantId");
         return this.write(db, plan, patch, audit);
       }));
-    if (changed) await this.deps.listener.configsChanged(patch.tenantId, [patch.providerType]);
+    if (changed) await this.deps.listener.configsChanged(patch.tenantId);
     return toRecord(config);
   }
 
@@ -128,8 +128,7 @@ export class ProviderConfigService {
       }
       return patches.map((patch) => written.get(patch) as { config: StoredConfig; changed: boolean });
     });
-    const changedTypes = new Set(results.filter((result) => result.changed).map((result) => result.config.providerType));
-    if (changedTypes.size > 0) await this.deps.listener.configsChanged(tenantId, [...changedTypes]);
+    if (results.some((result) => result.changed)) await this.deps.listener.configsChanged(tenantId);
     return results.map((result) => toRecord(result.config));
   }
 
@@ -144,7 +143,7 @@ export class ProviderConfigService {
       const version = await this.deps.repository.delete(db, current.id, current.version, audit);
       return version === LOST_RACE ? LOST_RACE : { id, version, tenantId: current.tenantId, providerType: current.providerType };
     });
-    await this.deps.listener.configsChanged(deleted.tenantId, [deleted.providerType]);
+    await this.deps.listener.configsChanged(deleted.tenantId);
     return { id: deleted.id, version: deleted.version };
   }
 
@@ -160,7 +159,7 @@ export class ProviderConfigService {
     const deleted = await this.deps.unitOfWork.write(onlyTenants(tenantId), (db) =>
       this.deps.repository.deleteAllOfTenant(db, tenantId, audit),
     );
-    if (deleted.length > 0) await this.deps.listener.configsChanged(tenantId, [...new Set(deleted.map((row) => row.providerType))]);
+    if (deleted.length > 0) await this.deps.listener.configsChanged(tenantId);
     return deleted.length;
   }
 
@@ -205,8 +204,7 @@ export class ProviderConfigService {
       }
       return { plan, configs: [...after.values()] };
     });
-    const changedTypes = new Set(plan.changes.filter((change) => change.action !== "UNCHANGED").map((change) => change.providerType));
-    if (changedTypes.size > 0) await this.deps.listener.configsChanged(tenantId, [...changedTypes]);
+    if (plan.changes.some((change) => change.action !== "UNCHANGED")) await this.deps.listener.configsChanged(tenantId);
     return { tenantId, dryRun: false, ...countChanges(plan.changes), changes: plan.changes, configs: sortConfigs(configs).map(viewOf) };
   }
 

@@ -2,9 +2,9 @@
 import { type GraphQLSchema, graphql } from "graphql";
 import { buildSchema } from "type-graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANONYMOUS_CALLER } from "../../domain/caller.js";
 import { AppError } from "../../errors.js";
 import type { RequestContext } from "../../graphql/context.js";
-import { ANONYMOUS_CALLER } from "../access/caller.js";
 import { ProviderHealthChecker } from "./provider-health.checker.js";
 import { ProviderHealthResolver } from "./provider-health.resolver.js";
 import { ProviderHealthService } from "./provider-health.service.js";

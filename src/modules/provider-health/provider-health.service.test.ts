@@ -1,9 +1,9 @@
 // The service end to end on the in-memory store and the fake upstream: who may check, validation, which results are
 // recorded for everyone (SPEC.md §13), the monitor's rechecks with stored keys, and no key leaking.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANONYMOUS_CALLER, type Caller, Scope } from "../../domain/caller.js";
 import { ProviderType } from "../../domain/provider.js";
 import { AppError } from "../../errors.js";
-import { ANONYMOUS_CALLER, type Caller, Scope } from "../access/caller.js";
 import { ProviderHealthChecker } from "./provider-health.checker.js";
 import { ProviderStatus } from "./provider-health.model.js";
 import { ProviderHealthService } from "./provider-health.service.js";

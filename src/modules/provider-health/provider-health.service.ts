@@ -3,9 +3,11 @@
 // something about the provider itself are recorded (SPEC.md §13): a keyless check of a provider that needs no key,
 // and the monitor's checks with keys tenants stored. A caller's own key, or a missing key, would let one caller
 // decide what every tenant sees; those checks are answered but not recorded.
+
+import { assertScopeForSomeTenant, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
+import { PROVIDER_NAME } from "../../domain/validation.js";
 import { badInput } from "../../errors.js";
-import { assertScopeForSomeTenant, type Caller, Scope } from "../access/caller.js";
 import type { CatalogLookup, CheckTarget } from "./provider-check.target.js";
 import type { ProviderChecker } from "./provider-health.checker.js";
 import { isFailing, type ProviderHealthRecord } from "./provider-health.model.js";
@@ -20,7 +22,6 @@ export interface ProviderCheckRequest {
 
 const MAX_API_KEY_LENGTH = 4096;
 /** SPEC.md §2's name shape; a name outside it is not echoed back in the error. */
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 /** How many stored keys one recheck may try; the monitor sends no more than this either. */
 export const MAX_KEYS_PER_RECHECK = 3;
 

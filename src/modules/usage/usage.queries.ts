@@ -1,9 +1,10 @@
 // providerUsage and rateLimitStatus (SPEC.md §12): reads of one tenant's usage, with config:read.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkProviderName, checkTenantId, validate } from "../../domain/validation.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { ProviderInfo } from "../catalog/catalog.model.js";
 import { estimatedCostUsd, rateLimitPerMinute } from "../catalog/usage-cost.js";
 import {

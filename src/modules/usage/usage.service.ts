@@ -1,11 +1,12 @@
 // recordProviderUsage (SPEC.md §12): a call of 1-1000 records, possibly for several tenants, is checked as a whole
 // and stored in one transaction whose tenant scope is exactly the tenants it names; it returns once committed.
+
+import { assertTenantAccess, type Caller, Scope } from "../../domain/caller.js";
 import type { ProviderType } from "../../domain/provider.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { isTenantId, Problems } from "../../domain/validation.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import type { UnitOfWork } from "../../infra/database/unit-of-work.js";
-import { assertTenantAccess, type Caller, Scope } from "../access/caller.js";
 import type { AcceptedUsageGroup, NewUsageRecord, UsageInput, UsageReceipt } from "./usage.model.js";
 import { MINUTE_MS, minuteStartOf } from "./usage.model.js";
 import type { RateCounter } from "./usage.rate-counter.js";

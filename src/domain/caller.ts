@@ -1,6 +1,7 @@
 // Who is calling, and which tenants and scopes they hold (SPEC.md §6). Every service method checks this first.
-import type { TenantScope } from "../../domain/tenant-scope.js";
-import { AppError, ErrorCode } from "../../errors.js";
+
+import { AppError, ErrorCode } from "../errors.js";
+import type { TenantScope } from "./tenant-scope.js";
 
 export const Scope = {
   CONFIG_READ: "config:read",
