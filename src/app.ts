@@ -242,14 +242,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const historyService = new HistoryService();
   const diffService = new ConfigDiffService(unitOfWork, historyRepository, sealer);
   const credentialAccessService = new CredentialAccessService();
-  const rollbackService = new RollbackService({
-    unitOfWork,
-    configs: configRepository,
-    history: historyRepository,
-    sealer,
-    listener,
-    limit,
-  });
+  const rollbackService = new RollbackService(historyRepository, configService);
 
   // Health memory in Redis when there is one, so that every instance sees the last check. Results expire (SPEC.md §13).
   const ttlSeconds = config.providerCheck.resultTtlSeconds;

@@ -158,17 +158,6 @@ export class HistoryRepository {
     );
   }
 
-  /** The first and the last snapshot of a config (its creation, and for a deleted config its DELETED entry). */
-  async bounds(db: Executor, configId: string): Promise<{ first: StoredSnapshot; last: StoredSnapshot } | null> {
-    const rows = await this.snapshots(
-      db,
-      Prisma.sql`(SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version ASC LIMIT 1)
-      UNION ALL (SELECT ${SNAPSHOT_COLUMNS} FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1)`,
-    );
-    const [first, last] = rows;
-    return first && last ? { first, last } : null;
-  }
-
   /** The newest `limit` snapshots of each config, newest first, in one query. */
   async recentOf(db: Executor, configIds: readonly string[], limit: number, scope: TenantScope): Promise<StoredSnapshot[]> {
     if (configIds.length === 0) return [];

@@ -21,6 +21,18 @@ export interface ConfigKey {
   providerName: string;
 }
 
+/** A past version of a config as a rollback restores it (a history snapshot): sealed values as they were stored. */
+export interface RestoredVersion extends ConfigKey, ConfigState, StoredSecrets {
+  configId: string;
+}
+
+/** Where a deleted config comes back: the version after its DELETED entry, and its creation as history recorded it. */
+export interface Revival {
+  version: number;
+  createdAt: Date;
+  createdBy: string | null;
+}
+
 export interface StoredConfig extends ConfigKey, ConfigState, StoredSecrets {
   id: string;
   version: number;

@@ -9,7 +9,7 @@ import { Prisma } from "../../generated/prisma/client.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type TenantGuard } from "../../infra/database/unit-of-work.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
-import type { ChangeAudit, ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
+import type { ChangeAudit, ConfigKey, ConfigState, Revival, StoredConfig } from "./provider-config.model.js";
 import { separateClearSecrets } from "./secret-data.js";
 
 const COLUMNS = Prisma.raw(`id, tenant_id AS "tenantId", provider_type AS "providerType", provider_name AS "providerName",
@@ -176,6 +176,18 @@ export class ProviderConfigRepository {
       SELECT ${COLUMNS} FROM changed`,
     );
     return rows[0] ?? LOST_RACE;
+  }
+
+  /**
+   * Where the deleted config `configId` comes back (rollback): after its last snapshot (the DELETED entry), created
+   * as its oldest snapshot kept says. Null when it has no history.
+   */
+  async revivalOf(db: Executor, configId: string): Promise<Revival | null> {
+    const rows = await db.query<Revival>(Prisma.sql`SELECT last.version + 1 AS version,
+        first.changed_at AS "createdAt", first.changed_by AS "createdBy"
+      FROM (SELECT version FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version DESC LIMIT 1) AS last,
+        (SELECT changed_at, changed_by FROM config_versions WHERE config_id = ${configId}::uuid ORDER BY version LIMIT 1) AS first`);
+    return rows[0] ?? null;
   }
 
   /** Applies `state` as the next version, if the stored version is still `expectedVersion`. */

@@ -1,5 +1,5 @@
 // planUpsert (SPEC.md §2-§3) on a fake sealer: defaults, omitted-vs-null, no-op detection, change types, the
-// API-key rule and expectedVersion.
+// API-key rule and expectedVersion; planRestore and planRevival (rollback).
 import { describe, expect, test } from "vitest";
 import { ChangeType, ProviderPriority, ProviderType } from "../../domain/provider.js";
 import { AppError, ErrorCode } from "../../errors.js";
@@ -12,6 +12,8 @@ import {
   credentialContext,
   fixedChanges,
   type PlanOptions,
+  planRestore,
+  planRevival,
   planUpsert,
   sameState,
 } from "./provider-config.rules.js";
@@ -303,4 +305,33 @@ describe("fixedChanges (the patch the database applies in one statement)", () =>
       }
     },
   );
+});
+
+describe("planRestore and planRevival", () => {
+  const target = (sealer: FakeSealer, overrides: Partial<StoredConfig> = {}) => ({ ...stored(sealer, overrides), configId: ID });
+
+  test("the same plaintexts under other sealed values (key rotation since) are a no-op", () => {
+    const sealer = new FakeSealer();
+    const version = target(sealer);
+    const current = stored(sealer, { version: 5 });
+    expect(current.apiKey).not.toBe(version.apiKey);
+    expect(planRestore(current, version, sealer)).toEqual({ kind: "unchanged", config: current });
+  });
+
+  test("a different state is a ROLLED_BACK update that keeps the current sealed value of an unchanged credential", () => {
+    const sealer = new FakeSealer();
+    const current = stored(sealer, { enabled: false, apiSecret: null });
+    const planned = planRestore(current, target(sealer, { priority: ProviderPriority.PRIMARY }), sealer);
+    expect(planned).toMatchObject({ kind: "update", changeType: ChangeType.ROLLED_BACK });
+    if (planned.kind !== "update") return;
+    expect(planned.state).toMatchObject({ priority: ProviderPriority.PRIMARY, enabled: true, apiKey: current.apiKey });
+    expect(planned.state.apiSecret).not.toBeNull();
+  });
+
+  test("a deleted config is created again under its id, as the revival says", () => {
+    const sealer = new FakeSealer();
+    const version = target(sealer);
+    const revival = { version: 4, createdAt: new Date("2026-01-01T00:00:00Z"), createdBy: "alice" };
+    expect(planRevival(version, revival, sealer)).toMatchObject({ kind: "create", id: ID, state: { apiKey: version.apiKey }, revival });
+  });
 });

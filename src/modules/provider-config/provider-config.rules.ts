@@ -5,8 +5,8 @@ import { jsonEqual, type Problems } from "../../domain/validation.js";
 import { AppError, badInput, conflict, ErrorCode } from "../../errors.js";
 import { apiKeyHint } from "../../infra/crypto/secret-box.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
-import type { ConfigKey, ConfigState, StoredConfig } from "./provider-config.model.js";
-import { mergeSecrets, sameSecrets } from "./secret-data.js";
+import type { ConfigKey, ConfigState, RestoredVersion, Revival, StoredConfig } from "./provider-config.model.js";
+import { mergeSecrets, restoreSecrets, sameSecrets } from "./secret-data.js";
 
 /** A validated write to one config. Absent properties keep the stored value. */
 export interface ConfigPatch extends ConfigKey {
@@ -32,7 +32,8 @@ export const credentialContext = (configId: string, field: SealedField): string 
 
 export type PlannedWrite =
   | { kind: "unchanged"; config: StoredConfig }
-  | { kind: "create"; id: string; state: ConfigState }
+  /** `revival`: a deleted config brought back by a rollback, under its old id. */
+  | { kind: "create"; id: string; state: ConfigState; revival?: Revival }
   | { kind: "update"; config: StoredConfig; state: ConfigState; changeType: ChangeType };
 
 export interface PlanOptions {
@@ -85,6 +86,47 @@ export function planUpsert(current: StoredConfig | null, patch: ConfigPatch, opt
   if (!current) return { kind: "create", id, state };
   if (sameState(current, state, options.sealer)) return { kind: "unchanged", config: current };
   return { kind: "update", config: current, state, changeType: changeTypeOf(current, state) };
+}
+
+/**
+ * Plans a rollback of `current` to `target` (SPEC.md §3): a ROLLED_BACK update, or unchanged. No schema and no
+ * API-key check: the version was valid when it was written.
+ */
+export function planRestore(current: StoredConfig, target: RestoredVersion, sealer: CredentialSealer): PlannedWrite {
+  const state = restoredState(target, current, sealer);
+  if (sameState(current, state, sealer)) return { kind: "unchanged", config: current };
+  return { kind: "update", config: current, state, changeType: ChangeType.ROLLED_BACK };
+}
+
+/** Plans a rollback of a deleted config to `target`: it is created again under its id, as `revival` says. */
+export function planRevival(target: RestoredVersion, revival: Revival, sealer: CredentialSealer): PlannedWrite {
+  return { kind: "create", id: target.configId, state: restoredState(target, null, sealer), revival };
+}
+
+/**
+ * The target's state. Where the target holds the same plaintext credential (or secret field) as the current config
+ * (e.g. after the current one was re-sealed by key rotation), the current sealed value is kept, so that "nothing
+ * changed" is recognised.
+ */
+function restoredState(target: RestoredVersion, current: StoredConfig | null, sealer: CredentialSealer): ConfigState {
+  const keep = (field: CredentialField): string | null => {
+    const wanted = target[field];
+    const stored = current?.[field] ?? null;
+    if (wanted === null || stored === null || wanted === stored) return wanted;
+    const context = credentialContext(target.configId, field);
+    const same = openOrUndefined(sealer, wanted, context);
+    return same !== undefined && same === openOrUndefined(sealer, stored, context) ? stored : wanted;
+  };
+  const apiKey = keep("apiKey");
+  return {
+    priority: target.priority,
+    enabled: target.enabled,
+    configData: target.configData,
+    secretData: restoreSecrets(sealer, target.configId, target, current),
+    apiKey,
+    apiSecret: keep("apiSecret"),
+    apiKeyHint: apiKey === null ? null : apiKey === current?.apiKey ? current.apiKeyHint : target.apiKeyHint,
+  };
 }
 
 /**

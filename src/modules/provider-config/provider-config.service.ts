@@ -1,16 +1,23 @@
-// Writes to provider configs: upsert, batch upsert, delete and reset (SPEC.md §2-§3). Each change and its
+// Writes to provider configs: upsert, batch upsert, rollback, delete and reset (SPEC.md §2-§3). Each change and its
 // history snapshot are stored together or not at all; listeners (the cache) hear of a change only after commit.
 import { randomUUID } from "node:crypto";
 import { assertTenantAccess, type Caller, Scope, tenantScope } from "../../domain/caller.js";
-import type { ProviderType } from "../../domain/provider.js";
+import { ChangeType, type ProviderType } from "../../domain/provider.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { checkChangeReason, checkTenantId, Problems, validate } from "../../domain/validation.js";
+import { conflict } from "../../errors.js";
 import type { Executor } from "../../infra/database/sql-executor.js";
 import { LOST_RACE, type LostRace, type UnitOfWork } from "../../infra/database/unit-of-work.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
 import { type ConfigDataSchemas, type PatchInput, type UpsertInput, validateBatch, validateUpsert } from "./provider-config.input-rules.js";
-import type { ChangeAudit } from "./provider-config.model.js";
-import { type ProviderConfigRecord, type StoredConfig, toRecord } from "./provider-config.model.js";
+import {
+  type ChangeAudit,
+  type ConfigKey,
+  type ProviderConfigRecord,
+  type RestoredVersion,
+  type StoredConfig,
+  toRecord,
+} from "./provider-config.model.js";
 import { sortConfigs } from "./provider-config.order.js";
 import type { ProviderConfigRepository } from "./provider-config.repository.js";
 import {
@@ -20,6 +27,8 @@ import {
   fixedChanges,
   notFoundConfig,
   type PlannedWrite,
+  planRestore,
+  planRevival,
   planUpsert,
 } from "./provider-config.rules.js";
 import {
@@ -55,6 +64,12 @@ export interface ProviderConfigServiceDeps {
   limit: TenantConfigLimit;
 }
 
+/** A written config, and whether the write changed it (a no-op writes nothing). */
+interface Written {
+  config: StoredConfig;
+  changed: boolean;
+}
+
 export interface DeletedConfig {
   id: string;
   version: number;
@@ -88,7 +103,7 @@ export class ProviderConfigService {
     const { patch, expectedVersion, changeReason } = validateUpsert(input, this.deps.configSchemas);
     assertTenantAccess(caller, input.tenantId, Scope.CONFIG_WRITE);
     const audit = { changedBy: caller.id, changeReason };
-    const { config, changed } =
+    const written =
       (await this.updateInOneStatement(patch, expectedVersion, audit)) ??
       (await this.deps.unitOfWork.write(onlyTenants(patch.tenantId), async (db) => {
         const current = await this.deps.repository.findByKey(db, patch, { lock: true });
@@ -96,8 +111,29 @@ export class ProviderConfigService {
         if (plan.kind === "create") await this.deps.limit.ensureRoom(db, patch.tenantId, [patch], "input.tenantId");
         return this.write(db, plan, patch, audit);
       }));
-    if (changed) await this.deps.listener.configsChanged(patch.tenantId);
-    return toRecord(config);
+    return this.committed(written);
+  }
+
+  /**
+   * rollbackProviderConfig's write (SPEC.md §3): `findTarget` reads, in the write's transaction, the version to
+   * restore and checks that the caller may (history's part). A deleted config comes back under its id, where its
+   * key is still free and MAX_CONFIGS_PER_TENANT allows.
+   */
+  async restore(
+    caller: Caller,
+    findTarget: (db: Executor) => Promise<RestoredVersion>,
+    changeReason?: string | null,
+  ): Promise<ProviderConfigRecord> {
+    const audit = { changedBy: caller.id, changeReason: changeReason ?? null };
+    const written = await this.deps.unitOfWork.write(tenantScope(caller), async (db) => {
+      const target = await findTarget(db);
+      const current = await this.deps.repository.findById(db, target.configId, tenantScope(caller), { lock: true });
+      const plan = current ? planRestore(current, target, this.deps.sealer) : await this.planRevival(db, target);
+      if (plan === LOST_RACE) return LOST_RACE;
+      if (plan.kind === "create") await this.deps.limit.ensureRoom(db, target.tenantId, [target], "configId");
+      return this.write(db, plan, target, audit);
+    });
+    return this.committed(written);
   }
 
   /** All or nothing: every patch is applied in one transaction, or none is. Results follow the input order. */
@@ -119,14 +155,14 @@ export class ProviderConfigService {
       );
       const created = patches.filter((_, index) => plans[index]?.kind === "create");
       await this.deps.limit.ensureRoom(db, tenantId, created, "configs");
-      const written = new Map<ConfigPatch, { config: StoredConfig; changed: boolean }>();
+      const written = new Map<ConfigPatch, Written>();
       // Key order, not input order, so that concurrent batches insert new keys in the same order.
       for (const [index, patch] of [...patches.entries()].sort(([, a], [, b]) => compareKeys(a, b))) {
         const result = await this.write(db, plans[index] as PlannedWrite, patch, audit);
         if (result === LOST_RACE) return LOST_RACE;
         written.set(patch, result);
       }
-      return patches.map((patch) => written.get(patch) as { config: StoredConfig; changed: boolean });
+      return patches.map((patch) => written.get(patch) as Written);
     });
     if (results.some((result) => result.changed)) await this.deps.listener.configsChanged(tenantId);
     return results.map((result) => toRecord(result.config));
@@ -218,7 +254,7 @@ export class ProviderConfigService {
     patch: ConfigPatch,
     expectedVersion: number | undefined,
     audit: ChangeAudit,
-  ): Promise<{ config: StoredConfig; changed: boolean } | undefined> {
+  ): Promise<Written | undefined> {
     const changes = fixedChanges(patch, this.deps.secretFields);
     if (!changes) return undefined;
     const requiresApiKey = this.deps.requiresApiKey(patch.providerType, patch.providerName);
@@ -229,6 +265,20 @@ export class ProviderConfigService {
     if (result.written) return { config: result.config, changed: true };
     const plan = this.plan(result.config, patch, expectedVersion, "input.");
     return plan.kind === "unchanged" ? { config: plan.config, changed: false } : undefined;
+  }
+
+  /** Brings the deleted config of `target` back, unless its key is taken. */
+  private async planRevival(db: Executor, target: RestoredVersion): Promise<PlannedWrite | LostRace> {
+    const occupant = await this.deps.repository.findByKey(db, target);
+    // A concurrent rollback brought this very config back after our read: start again from the restored config.
+    if (occupant?.id === target.configId) return LOST_RACE;
+    if (occupant) {
+      throw conflict(
+        `Config '${target.configId}' was deleted and ${target.providerType}/${target.providerName} of tenant '${target.tenantId}' now belongs to config '${occupant.id}'; roll that one back instead, or delete it first.`,
+      );
+    }
+    const revival = await this.deps.repository.revivalOf(db, target.configId);
+    return revival ? planRevival(target, revival, this.deps.sealer) : LOST_RACE;
   }
 
   /** Plans a whole-tenant write; throws every problem of every entry at once. */
@@ -258,22 +308,25 @@ export class ProviderConfigService {
     });
   }
 
-  /** Writes a planned upsert; LOST_RACE when the compare-and-set failed. */
-  private async write(
-    db: Executor,
-    plan: PlannedWrite,
-    patch: ConfigPatch,
-    audit: ChangeAudit,
-  ): Promise<{ config: StoredConfig; changed: boolean } | LostRace> {
+  /** Writes a planned change to the config at `key`; LOST_RACE when the compare-and-set failed. */
+  private async write(db: Executor, plan: PlannedWrite, key: ConfigKey, audit: ChangeAudit): Promise<Written | LostRace> {
     const { repository } = this.deps;
     let written: StoredConfig | LostRace;
     if (plan.kind === "unchanged") return { config: plan.config, changed: false };
     if (plan.kind === "create") {
-      written = await repository.insert(db, { ...patch, ...plan.state, id: plan.id, version: 1 }, "CREATED", audit);
+      const { tenantId, providerType, providerName } = key;
+      const config = { tenantId, providerType, providerName, ...plan.state, id: plan.id, version: 1, ...plan.revival };
+      written = await repository.insert(db, config, plan.revival ? ChangeType.ROLLED_BACK : ChangeType.CREATED, audit);
     } else {
       written = await repository.update(db, plan.config.id, plan.config.version, plan.state, plan.changeType, audit);
     }
     return written === LOST_RACE ? LOST_RACE : { config: written, changed: true };
+  }
+
+  /** After the commit: the listener hears of a change, the caller gets the config. */
+  private async committed({ config, changed }: Written): Promise<ProviderConfigRecord> {
+    if (changed) await this.deps.listener.configsChanged(config.tenantId);
+    return toRecord(config);
   }
 }
 
