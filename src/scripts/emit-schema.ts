@@ -5,18 +5,26 @@ import "reflect-metadata";
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { renderSchema } from "../graphql/print-schema.js";
+import { commandLine, runScript } from "./script-runtime.js";
 
 const SCHEMA_FILE = fileURLToPath(new URL("../../schema.graphql", import.meta.url));
+const USAGE = "usage: node dist/scripts/emit-schema.js [--check]";
 
-const rendered = await renderSchema();
-if (process.argv.includes("--check")) {
+async function main(): Promise<number> {
+  const { values } = commandLine({ args: process.argv.slice(2), options: { check: { type: "boolean" } } }, USAGE);
+  const rendered = await renderSchema();
+  if (!values.check) {
+    await writeFile(SCHEMA_FILE, rendered);
+    console.log(`wrote ${SCHEMA_FILE}`);
+    return 0;
+  }
   const committed = await readFile(SCHEMA_FILE, "utf8").catch(() => "");
   if (committed !== rendered) {
     console.error("schema.graphql is stale: run `npm run schema:emit` and commit the result.");
-    process.exit(1);
+    return 1;
   }
   console.log("schema.graphql is up to date.");
-} else {
-  await writeFile(SCHEMA_FILE, rendered);
-  console.log(`wrote ${SCHEMA_FILE}`);
+  return 0;
 }
+
+runScript(main, "Writing schema.graphql failed");

@@ -8,26 +8,21 @@ import { KeyringError, loadKeyring } from "../infra/crypto/keyring.js";
 import { SecretBox } from "../infra/crypto/secret-box.js";
 import { UnitOfWork } from "../infra/database/unit-of-work.js";
 import { DEFAULT_BATCH_SIZE, KeyRotationService } from "../modules/provider-config/key-rotation.js";
-import { openScriptDatabase, runScript, scriptContext, UsageError } from "./script-runtime.js";
+import { commandLine, openScriptDatabase, runScript, scriptContext, UsageError } from "./script-runtime.js";
 
 const USAGE = "usage: node dist/scripts/rotate-keys.js [--dry-run] [--batch-size N]";
 const ROWS_REMAIN = 2;
 
-function parseArguments(args: readonly string[]): { dryRun: boolean; batchSize: number } {
-  let dryRun = false;
-  let batchSize = DEFAULT_BATCH_SIZE;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--dry-run") dryRun = true;
-    else if (arg === "--batch-size" || arg?.startsWith("--batch-size=")) {
-      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[++i];
-      if (!value || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000) {
-        throw new UsageError(`--batch-size must be a whole number from 1 to 10000\n${USAGE}`);
-      }
-      batchSize = Number(value);
-    } else throw new UsageError(`unknown argument '${arg}'\n${USAGE}`);
+function parseArguments(args: string[]): { dryRun: boolean; batchSize: number } {
+  const { values } = commandLine(
+    { args, options: { "dry-run": { type: "boolean" }, "batch-size": { type: "string", default: String(DEFAULT_BATCH_SIZE) } } },
+    USAGE,
+  );
+  const batchSize = values["batch-size"];
+  if (!/^\d+$/.test(batchSize) || Number(batchSize) < 1 || Number(batchSize) > 10_000) {
+    throw new UsageError(`--batch-size must be a whole number from 1 to 10000\n${USAGE}`);
   }
-  return { dryRun, batchSize };
+  return { dryRun: values["dry-run"] ?? false, batchSize: Number(batchSize) };
 }
 
 async function main(): Promise<number> {
