@@ -148,7 +148,7 @@ export function fixedChanges(patch: ConfigPatch, secretFields: SecretFields): Pa
 }
 
 /** ENABLED/DISABLED when the flag flips, whatever else changed; UPDATED otherwise. */
-export function changeTypeOf(current: ConfigState, next: ConfigState): ChangeType {
+function changeTypeOf(current: ConfigState, next: ConfigState): ChangeType {
   if (current.enabled !== next.enabled) return next.enabled ? ChangeType.ENABLED : ChangeType.DISABLED;
   return ChangeType.UPDATED;
 }
