@@ -202,7 +202,8 @@ export class RedisCache implements GenerationalCache {
       stored.epoch === null ? null : this.redis.get(this.epochKey),
       ...stored.dependencies.map((dependency) => this.redis.hget(this.keyOf(dependency.key), GENERATION_FIELD)),
     ]);
-    const current = epoch === stored.epoch && stored.dependencies.every((dependency, index) => generations[index] === dependency.generation);
+    const current =
+      epoch === stored.epoch && stored.dependencies.every((dependency, index) => generations[index] === dependency.generation);
     return current ? stored.body : null;
   }
 
