@@ -8,11 +8,13 @@
 // The config scripts touch one key, declared, so they run on a single server or on a Redis Cluster alike; the
 // braces keep a tenant's key in its tenant's hash slot. A batch sends the epoch read and one script per tenant at
 // once: with auto-pipelining that is one round trip (one per node of a Cluster). A value is a hit only when the
-// epoch it was stored with is the current one. A response hit is the hottest path: on a single server one script
-// reads the response and checks the epoch and its tenants' generations (keys named in the response, which a
-// Cluster may hold on other nodes: there the checks are a second round trip), and the bytes are never decoded. Generations are tokens, unique per instance and write, and a value is only
-// stored while the generation it was read under is still the tenant's: a tenant whose key is deleted (written),
-// expires or is evicted comes back with a token no value was ever stored under — a miss, never a stale hit.
+// epoch it was stored with is the current one. A response hit is the service's hottest path: on a single server
+// (or a Sentinel's master) one script reads the response and checks the epoch and its tenants' generations, keys
+// named in the response and so undeclared (a Cluster may hold them on other nodes: there the checks take a second
+// round trip), and the stored bytes are sent as they are, never decoded. Generations are tokens, unique per
+// instance and write, and a value is only stored while the generation it was read under is still the tenant's: a
+// tenant whose key is deleted (written), expires or is evicted comes back with a token no value was ever stored
+// under — a miss, never a stale hit.
 //
 // Distrust: any failed or timed-out command, or a lost connection (to any node of a Cluster), means an
 // invalidation may have been missed (for instance a write that committed while a node was down, and a node that
@@ -193,7 +195,7 @@ export class RedisCache implements GenerationalCache {
     return this.trusted ? "redis: up" : "redis: recovering";
   }
 
-  /** The response, then the current epoch and every generation it was built from, read together (one round trip per node). */
+  /** Cluster: the response, then the current epoch and every generation it was built from (read together, one round trip per node). */
   private async readResponseAcrossSlots(key: string): Promise<Buffer | null> {
     const entry = await this.redis.getBuffer(key);
     if (entry === null) return null;
