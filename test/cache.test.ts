@@ -143,3 +143,34 @@ describe.skipIf(!hasRedis())("a reader racing a write", () => {
     expect(await cache.readResponse("racing-response")).toBeNull();
   });
 });
+
+describe.skipIf(!hasRedis())("a stored response", () => {
+  const prefix = redisPrefix("response");
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(inject("redisUrl") as string);
+  });
+  afterAll(() => redis.disconnect());
+
+  test("is served, as the bytes stored, only while its epoch and every tenant's generation are current", async () => {
+    const cache = new RedisCache(redis, { ttlSeconds: 60, keyPrefix: prefix });
+    const [first, second] = [tenant("response-1"), tenant("response-2")];
+    const read = await cache.read([first, second].map((key) => ({ key, fields: [] })));
+    if (!read) throw new Error("Redis should be usable");
+    const dependencies = read.entries.map((entry, index) => ({ key: [first, second][index] as string, generation: entry.generation }));
+    const body = `{"data":{"name":"Zürich\\n"}}\n`;
+    await cache.writeResponse("both", read.epoch, dependencies, body);
+    await cache.writeResponse("catalog", null, [], "catalog\n");
+    expect((await cache.readResponse("both"))?.toString("utf8")).toBe(body);
+
+    await cache.invalidate([second]);
+    expect(await cache.readResponse("both")).toBeNull();
+
+    await cache.writeResponse("first", read.epoch, dependencies.slice(0, 1), body);
+    expect((await cache.readResponse("first"))?.toString("utf8")).toBe(body);
+    await redis.set(`${prefix}epoch`, "replaced"); // what another instance's recovery does
+    expect(await cache.readResponse("first")).toBeNull();
+    // Depends on nothing that changes (catalog facts): no epoch, no generation to check.
+    expect((await cache.readResponse("catalog"))?.toString("utf8")).toBe("catalog\n");
+  });
+});

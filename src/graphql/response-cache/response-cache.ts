@@ -69,7 +69,7 @@ export function responseCacheFastPath(options: ResponseCacheOptions): FastPath {
       "content-type",
       "application/json; charset=utf-8",
       "content-length",
-      String(Buffer.byteLength(hit)),
+      String(hit.length),
       "x-request-id",
       record.id,
     ]);

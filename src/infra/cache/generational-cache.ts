@@ -57,8 +57,8 @@ export interface GenerationalCache {
   write(epoch: string, entries: readonly CacheEntry[]): Promise<void>;
   /** Moves `keys` to new generations (every field of theirs with them). Called after a commit, before the write is acknowledged. */
   invalidate(keys: readonly string[]): Promise<void>;
-  /** A whole response, if every generation it depends on is still current. */
-  readResponse(responseKey: string): Promise<string | null>;
+  /** A whole response's bytes (UTF-8, as sent), if every generation it depends on is still current. */
+  readResponse(responseKey: string): Promise<Buffer | null>;
   /** `epoch` null: the response depends on nothing that changes (catalog facts). Skipped when over the byte cap. */
   writeResponse(responseKey: string, epoch: string | null, dependencies: readonly ResponseDependency[], body: string): Promise<void>;
   /** A human-readable state for /readyz. */

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_VALUE_BYTES, fitsIn } from "./value-size.js";
 
 interface StoredResponse {
   dependencies: readonly ResponseDependency[];
-  body: string;
+  body: Buffer;
 }
 
 export interface InProcessCacheOptions {
@@ -66,7 +66,7 @@ export class InProcessCache implements GenerationalCache {
       max,
       ttl,
       maxSize,
-      sizeCalculation: (stored, key) => bytesOf(key, stored.body, ...stored.dependencies.flatMap((d) => [d.key, d.generation])),
+      sizeCalculation: (stored, key) => stored.body.length + bytesOf(key, ...stored.dependencies.flatMap((d) => [d.key, d.generation])),
     });
   }
 
@@ -102,7 +102,7 @@ export class InProcessCache implements GenerationalCache {
     for (const key of keys) this.generations.set(key, ++this.counter);
   }
 
-  async readResponse(responseKey: string): Promise<string | null> {
+  async readResponse(responseKey: string): Promise<Buffer | null> {
     const stored = this.responses.get(responseKey);
     const fresh = stored?.dependencies.every((dependency) => this.generationOf(dependency.key) === dependency.generation) ?? false;
     if (!stored || !fresh) {
@@ -123,7 +123,7 @@ export class InProcessCache implements GenerationalCache {
       this.events.skipped("responses");
       return;
     }
-    this.responses.set(responseKey, { dependencies, body });
+    this.responses.set(responseKey, { dependencies, body: Buffer.from(body, "utf8") });
   }
 
   state(): string {

@@ -5,12 +5,16 @@
 //   t:{<tenant>}   a hash: field `g` is the tenant's current generation (a token), and one field per provider type
 //                  holds "<epoch>\n<that type's configs>"; deleted after every committed write of the tenant (TTL)
 //   r:<hash>       a whole response, with the epoch and the generations it was built from (TTL)
-// Every script touches one key, declared, so it runs on a single server or on a Redis Cluster alike; the braces
-// keep a tenant's key in its tenant's hash slot. A batch sends the epoch read and one script per tenant at once:
-// with auto-pipelining that is one round trip (one per node of a Cluster). A value is a hit only when the epoch it
-// was stored with is the current one. Generations are tokens, unique per instance and write, and a value is only
-// stored while the generation it was read under is still the tenant's: a tenant whose key is deleted (written),
-// expires or is evicted comes back with a token no value was ever stored under — a miss, never a stale hit.
+// The config scripts touch one key, declared, so they run on a single server or on a Redis Cluster alike; the
+// braces keep a tenant's key in its tenant's hash slot. A batch sends the epoch read and one script per tenant at
+// once: with auto-pipelining that is one round trip (one per node of a Cluster). A value is a hit only when the
+// epoch it was stored with is the current one. A response hit is the service's hottest path: on a single server
+// (or a Sentinel's master) one script reads the response and checks the epoch and its tenants' generations, keys
+// named in the response and so undeclared (a Cluster may hold them on other nodes: there the checks take a second
+// round trip), and the stored bytes are sent as they are, never decoded. Generations are tokens, unique per
+// instance and write, and a value is only stored while the generation it was read under is still the tenant's: a
+// tenant whose key is deleted (written), expires or is evicted comes back with a token no value was ever stored
+// under — a miss, never a stale hit.
 //
 // Distrust: any failed or timed-out command, or a lost connection (to any node of a Cluster), means an
 // invalidation may have been missed (for instance a write that committed while a node was down, and a node that
@@ -40,10 +44,31 @@ if redis.call('HGET', KEYS[1], '${GENERATION_FIELD}') ~= ARGV[1] then return 0 e
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 return 1`;
 
+// KEYS: the response, the epoch. ARGV: the prefix of tenant keys. Returns the body when the response is still
+// current (see parseResponse for its layout), else nil. Single server only: it reads the tenants' keys undeclared.
+const RESPONSE_READ_SCRIPT = `
+local entry = redis.call('GET', KEYS[1])
+if not entry then return false end
+local position = 1
+local function line()
+  local stop = string.find(entry, '\\n', position, true)
+  local text = string.sub(entry, position, stop - 1)
+  position = stop + 1
+  return text
+end
+local epoch = line()
+if epoch ~= '*' and epoch ~= redis.call('GET', KEYS[2]) then return false end
+for _ = 1, tonumber(line()) do
+  local tenant = line()
+  if redis.call('HGET', ARGV[1] .. '{' .. tenant .. '}', '${GENERATION_FIELD}') ~= line() then return false end
+end
+return string.sub(entry, position)`;
+
 /** The scripts, as ioredis commands (defineCommand: EVALSHA, loading the script when the server lacks it). */
 interface CacheCommands {
   pcsCacheRead(key: string, freshGeneration: string, ttlSeconds: number, ...fields: string[]): Promise<Array<string | null>>;
   pcsCacheWrite(key: string, generation: string, ...fieldsAndValues: string[]): Promise<number>;
+  pcsResponseReadBuffer(responseKey: string, epochKey: string, tenantKeyPrefix: string): Promise<Buffer | null>;
 }
 
 export interface RedisCacheOptions {
@@ -60,6 +85,7 @@ export class RedisCache implements GenerationalCache {
   private readonly redis: RedisClient & CacheCommands;
   private readonly prefix: string;
   private readonly epochKey: string;
+  private readonly tenantKeyPrefix: string;
   private readonly instance = randomBytes(6).toString("base64url");
   private sequence = 0;
   private trusted = false;
@@ -74,9 +100,11 @@ export class RedisCache implements GenerationalCache {
   ) {
     redis.defineCommand("pcsCacheRead", { numberOfKeys: 1, lua: READ_SCRIPT });
     redis.defineCommand("pcsCacheWrite", { numberOfKeys: 1, lua: WRITE_SCRIPT });
+    redis.defineCommand("pcsResponseRead", { numberOfKeys: 2, lua: RESPONSE_READ_SCRIPT });
     this.redis = redis as RedisClient & CacheCommands;
     this.prefix = options.keyPrefix ?? "pcs:";
     this.epochKey = `${this.prefix}epoch`;
+    this.tenantKeyPrefix = `${this.prefix}t:`;
     this.events = options.events ?? NO_CACHE_EVENTS;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     // "close": the connection (or, for a Cluster, every node's); "-node": a Cluster lost one node's connection.
@@ -136,12 +164,13 @@ export class RedisCache implements GenerationalCache {
     }
   }
 
-  async readResponse(responseKey: string): Promise<string | null> {
-    if (!(await this.usable())) return this.unavailable("responses", 1);
+  async readResponse(responseKey: string): Promise<Buffer | null> {
+    if (!this.trusted && !(await this.usable())) return this.unavailable("responses", 1);
     try {
-      const entry = await this.redis.get(this.responseKeyOf(responseKey));
-      const stored = entry === null ? null : parseResponse(entry);
-      const body = stored && (await this.stillCurrent(stored)) ? stored.body : null;
+      const key = this.responseKeyOf(responseKey);
+      const body = this.redis.isCluster
+        ? await this.readResponseAcrossSlots(key)
+        : await this.redis.pcsResponseReadBuffer(key, this.epochKey, this.tenantKeyPrefix);
       if (body === null) this.events.miss("responses");
       else this.events.hit("responses");
       return body;
@@ -166,18 +195,23 @@ export class RedisCache implements GenerationalCache {
     return this.trusted ? "redis: up" : "redis: recovering";
   }
 
-  /** The current epoch and every generation the response was built from, read together (one round trip per node). */
-  private async stillCurrent(stored: StoredResponse): Promise<boolean> {
+  /** Cluster: the response, then the current epoch and every generation it was built from (read together, one round trip per node). */
+  private async readResponseAcrossSlots(key: string): Promise<Buffer | null> {
+    const entry = await this.redis.getBuffer(key);
+    if (entry === null) return null;
+    const stored = parseResponse(entry);
     const [epoch, ...generations] = await Promise.all([
       stored.epoch === null ? null : this.redis.get(this.epochKey),
       ...stored.dependencies.map((dependency) => this.redis.hget(this.keyOf(dependency.key), GENERATION_FIELD)),
     ]);
-    return epoch === stored.epoch && stored.dependencies.every((dependency, index) => generations[index] === dependency.generation);
+    const current =
+      epoch === stored.epoch && stored.dependencies.every((dependency, index) => generations[index] === dependency.generation);
+    return current ? stored.body : null;
   }
 
   /** Tenant ids hold no braces (SPEC.md §2), so the hash tag is exactly the tenant. */
   private keyOf(key: string): string {
-    return `${this.prefix}t:{${key}}`;
+    return `${this.tenantKeyPrefix}{${key}}`;
   }
 
   private responseKeyOf(responseKey: string): string {
@@ -237,19 +271,19 @@ function storedUnder(stored: string | null | undefined, epoch: string): string |
 interface StoredResponse {
   epoch: string | null;
   dependencies: ResponseDependency[];
-  body: string;
+  body: Buffer;
 }
 
 /** "<epoch>\n<n>\n<key>\n<generation>...\n<body>" (epoch "*": depends on nothing that changes). */
-function parseResponse(entry: string): StoredResponse {
+function parseResponse(entry: Buffer): StoredResponse {
   let position = 0;
   const line = (): string => {
-    const end = entry.indexOf("\n", position);
-    const text = entry.slice(position, end);
+    const end = entry.indexOf(10, position);
+    const text = entry.toString("utf8", position, end);
     position = end + 1;
     return text;
   };
   const epoch = line();
   const dependencies = Array.from({ length: Number(line()) }, () => ({ key: line(), generation: line() }));
-  return { epoch: epoch === "*" ? null : epoch, dependencies, body: entry.slice(position) };
+  return { epoch: epoch === "*" ? null : epoch, dependencies, body: entry.subarray(position) };
 }

@@ -4,7 +4,8 @@
 // the Sentinels where the master is on every (re)connect, and a fail-over is a lost connection like any other
 // (RedisCache distrusts Redis until it has replaced the epoch, so writes the old master had not yet replicated
 // cannot make a read stale). A Cluster client learns the slots from any node, follows MOVED and ASK, and
-// pipelines per node; every script keeps to one key, so it never crosses a slot.
+// pipelines per node; every script it runs keeps to one key, so it never crosses a slot (RedisCache reads a
+// response in one script only on a single server).
 import { Cluster, type RedisOptions as IORedisOptions, Redis } from "ioredis";
 import type { RedisClusterConfig, RedisSentinelConfig } from "../../config.js";
 import type { Logger } from "../logger.js";
