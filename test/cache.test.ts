@@ -173,4 +173,42 @@ describe.skipIf(!hasRedis())("a stored response", () => {
     // Depends on nothing that changes (catalog facts): no epoch, no generation to check.
     expect((await cache.readResponse("catalog"))?.toString("utf8")).toBe("catalog\n");
   });
+
+  test("read by another instance: one script once it knows the tenants, the two-step read when they change", async () => {
+    // The reader has a connection of its own, so that the commands it sends can be counted.
+    const readerRedis = new Redis(inject("redisUrl") as string);
+    const sent: string[] = [];
+    const send = readerRedis.sendCommand.bind(readerRedis);
+    readerRedis.sendCommand = (command, stream) => {
+      sent.push(command.name);
+      return send(command, stream);
+    };
+    const writer = new RedisCache(redis, { ttlSeconds: 60, keyPrefix: prefix });
+    const reader = new RedisCache(readerRedis, { ttlSeconds: 60, keyPrefix: prefix });
+    const [first, second] = [tenant("shared-1"), tenant("shared-2")];
+    await reader.read([]); // a new instance replaces the epoch before it trusts Redis: let it do so first
+    const read = await writer.read([first, second].map((key) => ({ key, fields: [] })));
+    if (!read) throw new Error("Redis should be usable");
+    const [one, two] = read.entries.map((entry, index) => ({ key: [first, second][index] as string, generation: entry.generation }));
+    if (!one || !two) throw new Error("two tenants were read");
+    const commands = async (work: () => Promise<unknown>): Promise<string[]> => {
+      sent.length = 0;
+      await work();
+      return [...sent];
+    };
+
+    await writer.writeResponse("shared", read.epoch, [one], "one tenant");
+    // The reader has never seen it: the script answers "other tenants", then the two-step read serves it.
+    expect((await reader.readResponse("shared"))?.toString()).toBe("one tenant");
+    const bodies: Array<Buffer | null> = [];
+    expect(await commands(async () => bodies.push(await reader.readResponse("shared")))).toEqual(["evalsha"]);
+    expect(bodies[0]?.toString()).toBe("one tenant");
+
+    // Rebuilt from other tenants: the declared keys no longer match, and the reader still checks every generation.
+    await writer.writeResponse("shared", read.epoch, [one, two], "two tenants");
+    expect((await reader.readResponse("shared"))?.toString()).toBe("two tenants");
+    await writer.invalidate([second]);
+    expect(await reader.readResponse("shared")).toBeNull();
+    readerRedis.disconnect();
+  });
 });

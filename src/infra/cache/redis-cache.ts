@@ -5,16 +5,17 @@
 //   t:{<tenant>}   a hash: field `g` is the tenant's current generation (a token), and one field per provider type
 //                  holds "<epoch>\n<that type's configs>"; deleted after every committed write of the tenant (TTL)
 //   r:<hash>       a whole response, with the epoch and the generations it was built from (TTL)
-// The config scripts touch one key, declared, so they run on a single server or on a Redis Cluster alike; the
+// Every script touches only the keys it declares, so it runs on a single server or on a Redis Cluster alike; the
 // braces keep a tenant's key in its tenant's hash slot. A batch sends the epoch read and one script per tenant at
 // once: with auto-pipelining that is one round trip (one per node of a Cluster). A value is a hit only when the
 // epoch it was stored with is the current one. A response hit is the service's hottest path: on a single server
-// (or a Sentinel's master) one script reads the response and checks the epoch and its tenants' generations, keys
-// named in the response and so undeclared (a Cluster may hold them on other nodes: there the checks take a second
-// round trip), and the stored bytes are sent as they are, never decoded. Generations are tokens, unique per
-// instance and write, and a value is only stored while the generation it was read under is still the tenant's: a
-// tenant whose key is deleted (written), expires or is evicted comes back with a token no value was ever stored
-// under — a miss, never a stale hit.
+// (or a Sentinel's master) one script reads the response and checks the epoch and its tenants' generations, in
+// one round trip, declaring the tenants' keys this instance last saw the response depend on (remembered, bounded;
+// a first read, or a response now built from other tenants, takes the two round trips a Cluster always takes,
+// where those keys may live on other nodes). The stored bytes are sent as they are, never decoded. Generations
+// are tokens, unique per instance and write, and a value is only stored while the generation it was read under is
+// still the tenant's: a tenant whose key is deleted (written), expires or is evicted comes back with a token no
+// value was ever stored under — a miss, never a stale hit.
 //
 // Distrust: any failed or timed-out command, or a lost connection (to any node of a Cluster), means an
 // invalidation may have been missed (for instance a write that committed while a node was down, and a node that
@@ -23,6 +24,7 @@
 // are never served by any instance. So a value too large to send in time must never be sent: values over
 // `maxValueBytes` are skipped (counted), and that tenant's type or that response simply stays uncached.
 import { randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { CacheEntry, CacheEvents, CacheLookup, CacheRead, GenerationalCache, ResponseDependency } from "./generational-cache.js";
 import { NO_CACHE_EVENTS } from "./generational-cache.js";
 import type { RedisClient } from "./redis.js";
@@ -44,8 +46,9 @@ if redis.call('HGET', KEYS[1], '${GENERATION_FIELD}') ~= ARGV[1] then return 0 e
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 return 1`;
 
-// KEYS: the response, the epoch. ARGV: the prefix of tenant keys. Returns the body when the response is still
-// current (see parseResponse for its layout), else nil. Single server only: it reads the tenants' keys undeclared.
+// KEYS: the response, the epoch, then the keys of the tenants the caller expects it to depend on. ARGV: the prefix
+// of tenant keys. Returns the body when the response is still current (see parseResponse for its layout), nil when
+// it is missing or stale, 0 when it depends on other tenants than the keys declared (only those are read).
 const RESPONSE_READ_SCRIPT = `
 local entry = redis.call('GET', KEYS[1])
 if not entry then return false end
@@ -57,18 +60,24 @@ local function line()
   return text
 end
 local epoch = line()
+local count = tonumber(line())
+if count ~= #KEYS - 2 then return 0 end
 if epoch ~= '*' and epoch ~= redis.call('GET', KEYS[2]) then return false end
-for _ = 1, tonumber(line()) do
-  local tenant = line()
-  if redis.call('HGET', ARGV[1] .. '{' .. tenant .. '}', '${GENERATION_FIELD}') ~= line() then return false end
+for i = 1, count do
+  if KEYS[2 + i] ~= ARGV[1] .. '{' .. line() .. '}' then return 0 end
+  if redis.call('HGET', KEYS[2 + i], '${GENERATION_FIELD}') ~= line() then return false end
 end
 return string.sub(entry, position)`;
+
+/** Responses whose tenant keys are remembered (for RESPONSE_READ_SCRIPT), counted in keys. */
+const MAX_REMEMBERED_DEPENDENCY_KEYS = 100_000;
 
 /** The scripts, as ioredis commands (defineCommand: EVALSHA, loading the script when the server lacks it). */
 interface CacheCommands {
   pcsCacheRead(key: string, freshGeneration: string, ttlSeconds: number, ...fields: string[]): Promise<Array<string | null>>;
   pcsCacheWrite(key: string, generation: string, ...fieldsAndValues: string[]): Promise<number>;
-  pcsResponseReadBuffer(responseKey: string, epochKey: string, tenantKeyPrefix: string): Promise<Buffer | null>;
+  /** numberOfKeys: 2 + the tenant keys; then the keys, then the tenant key prefix. */
+  pcsResponseReadBuffer(numberOfKeys: number, ...keysThenPrefix: string[]): Promise<Buffer | null | 0>;
 }
 
 export interface RedisCacheOptions {
@@ -86,6 +95,11 @@ export class RedisCache implements GenerationalCache {
   private readonly prefix: string;
   private readonly epochKey: string;
   private readonly tenantKeyPrefix: string;
+  /** Response key -> the tenant keys it was last seen to depend on (single server only; see RESPONSE_READ_SCRIPT). */
+  private readonly dependencyKeys = new LRUCache<string, readonly string[]>({
+    maxSize: MAX_REMEMBERED_DEPENDENCY_KEYS,
+    sizeCalculation: (keys) => keys.length + 1,
+  });
   private readonly instance = randomBytes(6).toString("base64url");
   private sequence = 0;
   private trusted = false;
@@ -100,7 +114,7 @@ export class RedisCache implements GenerationalCache {
   ) {
     redis.defineCommand("pcsCacheRead", { numberOfKeys: 1, lua: READ_SCRIPT });
     redis.defineCommand("pcsCacheWrite", { numberOfKeys: 1, lua: WRITE_SCRIPT });
-    redis.defineCommand("pcsResponseRead", { numberOfKeys: 2, lua: RESPONSE_READ_SCRIPT });
+    redis.defineCommand("pcsResponseRead", { lua: RESPONSE_READ_SCRIPT });
     this.redis = redis as RedisClient & CacheCommands;
     this.prefix = options.keyPrefix ?? "pcs:";
     this.epochKey = `${this.prefix}epoch`;
@@ -168,9 +182,7 @@ export class RedisCache implements GenerationalCache {
     if (!this.trusted && !(await this.usable())) return this.unavailable("responses", 1);
     try {
       const key = this.responseKeyOf(responseKey);
-      const body = this.redis.isCluster
-        ? await this.readResponseAcrossSlots(key)
-        : await this.redis.pcsResponseReadBuffer(key, this.epochKey, this.tenantKeyPrefix);
+      const body = this.redis.isCluster ? await this.readResponseAcrossSlots(key) : await this.readResponseInOneScript(key);
       if (body === null) this.events.miss("responses");
       else this.events.hit("responses");
       return body;
@@ -187,7 +199,9 @@ export class RedisCache implements GenerationalCache {
       this.events.skipped("responses");
       return;
     }
-    await this.redis.set(this.responseKeyOf(responseKey), entry, "EX", this.options.ttlSeconds).catch(() => this.failed("responses", 0));
+    const key = this.responseKeyOf(responseKey);
+    this.rememberDependencies(key, dependencies);
+    await this.redis.set(key, entry, "EX", this.options.ttlSeconds).catch(() => this.failed("responses", 0));
   }
 
   state(): string {
@@ -195,11 +209,19 @@ export class RedisCache implements GenerationalCache {
     return this.trusted ? "redis: up" : "redis: recovering";
   }
 
+  /** Single server: one round trip when the response still depends on the tenants this instance last saw. */
+  private async readResponseInOneScript(key: string): Promise<Buffer | null> {
+    const tenantKeys = this.dependencyKeys.get(key) ?? [];
+    const found = await this.redis.pcsResponseReadBuffer(2 + tenantKeys.length, key, this.epochKey, ...tenantKeys, this.tenantKeyPrefix);
+    return found === 0 ? this.readResponseAcrossSlots(key) : found;
+  }
+
   /** Cluster: the response, then the current epoch and every generation it was built from (read together, one round trip per node). */
   private async readResponseAcrossSlots(key: string): Promise<Buffer | null> {
     const entry = await this.redis.getBuffer(key);
     if (entry === null) return null;
     const stored = parseResponse(entry);
+    this.rememberDependencies(key, stored.dependencies);
     const [epoch, ...generations] = await Promise.all([
       stored.epoch === null ? null : this.redis.get(this.epochKey),
       ...stored.dependencies.map((dependency) => this.redis.hget(this.keyOf(dependency.key), GENERATION_FIELD)),
@@ -207,6 +229,14 @@ export class RedisCache implements GenerationalCache {
     const current =
       epoch === stored.epoch && stored.dependencies.every((dependency, index) => generations[index] === dependency.generation);
     return current ? stored.body : null;
+  }
+
+  private rememberDependencies(key: string, dependencies: readonly ResponseDependency[]): void {
+    if (this.redis.isCluster) return;
+    this.dependencyKeys.set(
+      key,
+      dependencies.map((dependency) => this.keyOf(dependency.key)),
+    );
   }
 
   /** Tenant ids hold no braces (SPEC.md §2), so the hash tag is exactly the tenant. */
