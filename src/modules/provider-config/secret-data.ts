@@ -29,13 +29,15 @@ const openSecret = (sealer: CredentialSealer, configId: string, field: string, s
 
 /**
  * A row as read from provider_configs or config_versions: secret fields found in clear in its configData move to
- * `clearSecrets`, so that no read returns them whatever the storage holds.
+ * `clearSecrets`, so that no read returns them whatever the storage holds. A row without any (nearly every row) is
+ * returned itself with an empty `clearSecrets` added, not copied: rows are read many at a time (history pages).
  */
 export function separateClearSecrets<T extends { providerType: ProviderType; providerName: string; configData: JsonObject }>(
   row: T,
   fields: SecretFields,
 ): T & { clearSecrets: JsonObject } {
   const { plain, secret } = fields.split(row.providerType, row.providerName, row.configData);
+  if (plain === row.configData) return Object.assign(row, { clearSecrets: secret });
   return { ...row, configData: plain, clearSecrets: secret };
 }
 
