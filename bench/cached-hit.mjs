@@ -16,15 +16,14 @@ import {
   post,
   root,
   seed,
+  settings,
   start,
   startPrivateRedis,
   startService,
   withCpuPerRequest,
 } from "./support.mjs";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const { seconds, rounds, connections } = settings;
 const logLevel = process.env.BENCH_LOG_LEVEL ?? "info";
 const baseline = process.env.BENCH_BASELINE;
 

@@ -8,11 +8,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { benchEnvironment, fmt, gql, measure, post, root, start, startService } from "./support.mjs";
+import { benchEnvironment, fmt, gql, measure, post, root, settings, start, startService } from "./support.mjs";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const { seconds, rounds, connections } = settings;
 
 const TENANTS = 1000;
 const CONFIGS_PER_TENANT = 18;

@@ -15,14 +15,13 @@ import {
   post,
   root,
   seed,
+  settings,
   start,
   startService,
   UPSERT,
 } from "./support.mjs";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const { seconds, rounds, connections } = settings;
 const TENANTS = 1000;
 
 const measure = (url, requests, conns = connections, duration = seconds) => measureOnce(url, requests, conns, duration);
