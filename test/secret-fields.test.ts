@@ -320,7 +320,15 @@ for (const database of ["postgresql", "pglite"] as const) {
       }
     });
 
-    test("a write that changes the config seals values stored in clear", async () => {
+    // The second shape (no credential, no configData) is the one-statement update's for other providers: a provider
+    // with secret fields must take the transaction, which seals, rather than copy the clear value into a snapshot.
+    test.each([
+      ["with credentials and configData", (tenantId: string) => payment(tenantId, { currency: "SAR" }, { priority: "SECONDARY" })],
+      [
+        "with only a priority",
+        (tenantId: string) => ({ tenantId, providerType: "PAYMENT", providerName: "stripe", priority: "SECONDARY" }),
+      ],
+    ])("a write that changes the config (%s) seals values stored in clear", async (_, change) => {
       const tenantId = tenant("clear");
       const webhookSecret = plain("whsec");
       const { id } = await upsert(payment(tenantId, { currency: "SAR" }));
@@ -328,7 +336,7 @@ for (const database of ["postgresql", "pglite"] as const) {
         db.query(Prisma.sql`UPDATE provider_configs SET config_data = config_data || ${JSON.stringify({ webhookSecret })}::jsonb
           WHERE id = ${id}::uuid RETURNING 1`),
       );
-      expect(await upsert(payment(tenantId, { currency: "SAR" }, { priority: "SECONDARY" }))).toMatchObject({
+      expect(await upsert(change(tenantId))).toMatchObject({
         version: 2,
         configData: { currency: "SAR" },
         secretFields: ["webhookSecret"],

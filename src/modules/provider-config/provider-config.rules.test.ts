@@ -267,9 +267,11 @@ describe("fixedChanges (the patch the database applies in one statement)", () =>
     expect(fixedChanges({ ...KEY, apiSecret: "whsec_2" }, CATALOG_SECRETS)).toBeUndefined();
   });
 
-  test("is undefined for configData of a provider with secret fields (merged with the stored sealed ones)", () => {
+  test("is undefined for any write of a provider with secret fields (the transaction seals values still in clear)", () => {
     expect(fixedChanges({ ...KEY, configData: { currency: "USD" } }, CATALOG_SECRETS)).toBeUndefined();
-    expect(fixedChanges({ ...KEY, priority: ProviderPriority.SECONDARY }, CATALOG_SECRETS)).toEqual({
+    expect(fixedChanges({ ...KEY, priority: ProviderPriority.SECONDARY }, CATALOG_SECRETS)).toBeUndefined();
+    const weather = { tenantId: "acme", providerType: ProviderType.WEATHER, providerName: "open_meteo" };
+    expect(fixedChanges({ ...weather, priority: ProviderPriority.SECONDARY }, CATALOG_SECRETS)).toEqual({
       priority: ProviderPriority.SECONDARY,
     });
   });

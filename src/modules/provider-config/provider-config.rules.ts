@@ -133,11 +133,12 @@ function restoredState(target: RestoredVersion, current: StoredConfig | null, se
  * What `patch` sets whatever the stored state is, as planUpsert would merge it: the fields it gives, a removed API
  * key with its hint. Undefined when the result depends on the stored state beyond that: a credential given in
  * plaintext is kept when it is the stored one, else sealed to the config's id, which only planUpsert can tell; so
- * is configData of a provider with secret fields (merged with the stored sealed ones, and any still in clear kept).
+ * is any write of a provider with secret fields (its configData merges with the sealed ones, and a value still in
+ * clear from before they were sealed must be sealed by the write, never copied into a new snapshot).
  */
 export function fixedChanges(patch: ConfigPatch, secretFields: SecretFields): Partial<ConfigState> | undefined {
   if (typeof patch.apiKey === "string" || typeof patch.apiSecret === "string") return undefined;
-  if (patch.configData !== undefined && secretFields.of(patch.providerType, patch.providerName).length > 0) return undefined;
+  if (secretFields.of(patch.providerType, patch.providerName).length > 0) return undefined;
   const changes: Partial<ConfigState> = {};
   if (patch.priority !== undefined) changes.priority = patch.priority;
   if (patch.enabled !== undefined) changes.enabled = patch.enabled;
