@@ -91,6 +91,10 @@ function clusterClient(cluster: RedisClusterConfig, common: IORedisOptions): Clu
     // While no node answers: ask them all for the slots again, backing off like the reconnects.
     clusterRetryStrategy: backOff,
     slotsRefreshTimeout: common.connectTimeout,
+    // Fail at once, like the single-server client, instead of retrying a command every 100 ms up to 16 times
+    // (ioredis's defaults) while a node is down or the Cluster is failing over: callers fall back to the database.
+    retryDelayOnFailover: 0,
+    retryDelayOnClusterDown: 0,
     // No per-node reconnects (the default): a lost node connection is dropped and announced ("-node", which
     // RedisCache takes as a reason to distrust), and the next command to its slots opens a new one.
   });
