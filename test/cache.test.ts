@@ -50,6 +50,24 @@ describe.skipIf(!hasRedis() || !hasPostgres())("two instances sharing PostgreSQL
     expect(changed.data?.providerConfigs[0].version).toBe(2);
   });
 
+  test("a response says no-store to HTTP caches, whether executed or served from the response cache", async () => {
+    const tenantId = tenant();
+    await a.gql(UPSERT, { input: { tenantId, providerType: "MAP", providerName: "openstreetmap" } });
+    const send = () =>
+      fetch(`${b.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: READ, variables: { t: tenantId } }),
+      });
+    const executed = await send();
+    await executed.text();
+    b.queries.length = 0;
+    const served = await send();
+    expect(await served.json()).toMatchObject({ data: { providerConfigs: [{ providerName: "openstreetmap" }] } });
+    expect(b.queries).toEqual([]);
+    for (const response of [executed, served]) expect(response.headers.get("cache-control")).toBe("no-store");
+  });
+
   test("neither Redis nor the cache ever holds a credential", async () => {
     const tenantId = tenant();
     const apiKey = "sk_live_NEVER_IN_REDIS_4242";

@@ -65,9 +65,12 @@ export function responseCacheFastPath(options: ResponseCacheOptions): FastPath {
       record.responseCacheKey = key;
       return false;
     }
+    // As every GraphQL response (no-store.plugin.ts): freshness is this cache's to check, never an HTTP cache's.
     response.writeHead(200, [
       "content-type",
       "application/json; charset=utf-8",
+      "cache-control",
+      "no-store",
       "content-length",
       String(hit.length),
       "x-request-id",
