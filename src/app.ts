@@ -315,8 +315,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       history: createRecentVersionsLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       snapshots: createSnapshotLoader(caller, unitOfWork, historyRepository, cacheDependencies),
       configsAt: createStateAtLoader(caller, unitOfWork, historyRepository, cacheDependencies),
-      historyPages: createHistoryPageLoader(unitOfWork, historyRepository, cacheDependencies),
-      accessLog: createAccessLogLoader(unitOfWork, credentialAccessRepository),
+      historyPages: createHistoryPageLoader(caller, unitOfWork, historyRepository, cacheDependencies),
+      accessLog: createAccessLogLoader(caller, unitOfWork, credentialAccessRepository),
       tenantProviders: new FailoverConfigReader(configs),
     };
     return { requestId, caller, loaders, cacheDependencies, record };

@@ -32,12 +32,30 @@ export function tenantScope(caller: Caller): TenantScope {
   return caller.tenants === "*" ? { all: true } : { all: false, tenantIds: [...caller.tenants] };
 }
 
+const noAccessTo = (tenantId: string): AppError =>
+  new AppError(ErrorCode.FORBIDDEN, `You have no access to tenant '${tenantId}'.`, "tenantId");
+
 /** Throws FORBIDDEN unless the caller holds `scope` for `tenantId`. */
 export function assertTenantAccess(caller: Caller, tenantId: string, scope: Scope): void {
-  if (!canAccessTenant(caller, tenantId)) {
-    throw new AppError(ErrorCode.FORBIDDEN, `You have no access to tenant '${tenantId}'.`, "tenantId");
-  }
+  if (!canAccessTenant(caller, tenantId)) throw noAccessTo(tenantId);
   assertScope(caller, scope);
+}
+
+/**
+ * A DataLoader batch over tenants' data: `load` gets only the queries of tenants the caller may see (and answers
+ * them in order); the others are refused with FORBIDDEN. Services check access before they ask; loaders refuse
+ * again, so that a loader used without its service still cannot read another tenant's rows.
+ */
+export async function loadAccessible<Q, R>(
+  caller: Caller,
+  queries: readonly Q[],
+  tenantOf: (query: Q) => string,
+  load: (allowed: Q[], tenants: string[]) => Promise<R[]>,
+): Promise<Array<R | AppError>> {
+  const allowed = queries.filter((query) => canAccessTenant(caller, tenantOf(query)));
+  const answers = allowed.length === 0 ? [] : await load(allowed, [...new Set(allowed.map(tenantOf))]);
+  let next = 0;
+  return queries.map((query) => (canAccessTenant(caller, tenantOf(query)) ? (answers[next++] as R) : noAccessTo(tenantOf(query))));
 }
 
 /** Throws FORBIDDEN unless the caller holds `scope` (for data whose tenant is checked separately). */

@@ -76,8 +76,9 @@ export class UnitOfWork {
    * ends with it, as in read), before it reads. `statement` runs as a LATERAL subquery that PostgreSQL gates on the
    * setting's value (a one-time filter, evaluated before the subquery's first row is asked for, and before the
    * policies read the setting); were the order ever different, the policies would see no tenant and return nothing,
-   * never another tenant's rows. Rows keep `statement`'s order (a nested loop over one row). Behind PgBouncer, where
-   * the role must be taken in the transaction before the statement is planned, this is read.
+   * never another tenant's rows. The rows come in no promised order (the wrapper has no ORDER BY of its own): callers
+   * sort what they need sorted (newestFirst). Behind PgBouncer, where the role must be taken in the transaction
+   * before the statement is planned, this is read.
    */
   async readStatement<Row>(tenants: TenantScope, statement: Prisma.Sql): Promise<Row[]> {
     if (this.role) return this.read(tenants, (db) => db.query<Row>(statement));
@@ -138,3 +139,6 @@ export class UnitOfWork {
 }
 
 const backoff = (round: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** round)));
+
+/** Orders rows by `seq`, highest first (history and access-log pages read with readStatement). */
+export const newestFirst = (a: { seq: bigint }, b: { seq: bigint }): number => (a.seq < b.seq ? 1 : a.seq > b.seq ? -1 : 0);

@@ -1,7 +1,7 @@
 // Per-request batching of history reads: ProviderConfig.history for N configs costs one query per distinct limit;
 // configHistory, configDiff and tenantConfigAt, however many aliases ask, one query per batch.
 import DataLoader from "dataloader";
-import { type Caller, canAccessTenant, tenantScope } from "../../domain/caller.js";
+import { type Caller, canAccessTenant, loadAccessible, tenantScope } from "../../domain/caller.js";
 import { onlyTenants } from "../../domain/tenant-scope.js";
 import { AppError, ErrorCode } from "../../errors.js";
 import type { CacheDependencies } from "../../infra/cache/dependencies.js";
@@ -55,20 +55,27 @@ export type HistoryPageLoader = DataLoader<PageQuery, StoredSnapshot[], string>;
 const pageKeyOf = ({ filter, limit, beforeSeq }: PageQuery): string => `${historyQueryKey(filter)}|${limit}|${beforeSeq ?? ""}`;
 
 export function createHistoryPageLoader(
+  caller: Caller,
   unitOfWork: UnitOfWork,
   repository: HistoryRepository,
   dependencies: CacheDependencies,
 ): HistoryPageLoader {
-  return new DataLoader(
+  return new DataLoader<PageQuery, StoredSnapshot[], string>(
     async (queries) => {
       dependencies.markUncacheable();
-      // The service checked the caller's access to each tenant before asking.
-      const tenants = [...new Set(queries.map((query) => query.filter.tenantId))];
-      const rows = await unitOfWork.readStatement<Omit<StoredSnapshot, "clearSecrets"> & { query: number }>(
-        onlyTenants(...tenants),
-        repository.pages(queries),
+      return loadAccessible(
+        caller,
+        queries,
+        (query) => query.filter.tenantId,
+        async (allowed, tenants) =>
+          repository.splitPages(
+            allowed,
+            await unitOfWork.readStatement<Omit<StoredSnapshot, "clearSecrets"> & { query: number }>(
+              onlyTenants(...tenants),
+              repository.pages(allowed),
+            ),
+          ),
       );
-      return repository.splitPages(queries, rows);
     },
     { cacheKeyFn: pageKeyOf },
   );

@@ -5,6 +5,7 @@ import { ChangeType } from "../../domain/provider.js";
 import type { TenantScope } from "../../domain/tenant-scope.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { type Executor, planEachTime } from "../../infra/database/sql-executor.js";
+import { newestFirst } from "../../infra/database/unit-of-work.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
 import { separateClearSecrets } from "../provider-config/secret-data.js";
 import type { HistoryFilter, StoredSnapshot } from "./config-version.model.js";
@@ -93,6 +94,7 @@ export class HistoryRepository {
   ): StoredSnapshot[][] {
     const pages = queries.map((): StoredSnapshot[] => []);
     for (const row of rows) pages[row.query]?.push(separateClearSecrets(row, this.secretFields));
+    for (const page of pages) page.sort(newestFirst);
     return pages;
   }
 
