@@ -5,10 +5,9 @@
 // Reports req/s, the ratio to the ceiling, and CPU per request: the service process, and the PostgreSQL backends
 // serving the bench database (from /proc, so Linux only; other databases on the server are not counted).
 //   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3).
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { benchEnvironment, fmt, gql, measure, post, root, settings, start, startService } from "./support.mjs";
+import { benchEnvironment, cpuSeconds, fmt, gql, measure, post, root, settings, start, startService } from "./support.mjs";
 
 const { seconds, rounds, connections } = settings;
 
@@ -62,18 +61,8 @@ async function seedHistory(databaseUrl) {
   }
 }
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-
 /** utime + stime of a process, in ms; 0 once it is gone. */
-async function cpuMs(pid) {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
+const cpuMs = async (pid) => (await cpuSeconds(pid).catch(() => 0)) * 1000;
 
 /** CPU used while `run` ran by the service process and by the backends connected to the bench database. */
 async function withCpu(admin, database, servicePid, run) {

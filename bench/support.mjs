@@ -18,7 +18,6 @@ export const DASHBOARD = `query Dashboard($t: String!) { tenantConfig(tenantId: 
   providerConfigs(tenantId: $t) { id providerType providerName priority enabled version apiKeyHint } }`;
 export const UPSERT = `mutation Write($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { id version } }`;
 
-/** A fresh database and data directory, the service's environment for them, and `cleanup` to drop both. */
 /** The measurement settings every comparing bench shares: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS. */
 export const settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 5),
@@ -26,6 +25,7 @@ export const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
 };
 
+/** A fresh database and data directory, the service's environment for them, and `cleanup` to drop both. */
 export async function benchEnvironment() {
   const dbName = `pcs_bench_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
