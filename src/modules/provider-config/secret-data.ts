@@ -4,7 +4,7 @@
 import type { JsonObject, JsonValue, ProviderType } from "../../domain/provider.js";
 import { jsonEqual } from "../../domain/validation.js";
 import type { SecretFields } from "../catalog/secret-fields.js";
-import { type CredentialSealer, credentialContext } from "./provider-config.rules.js";
+import { type CredentialSealer, credentialContext, openOrUndefined } from "./provider-config.rules.js";
 
 /** Field name -> sealed JSON text of its value. */
 export type SealedSecrets = Readonly<Record<string, string>>;
@@ -61,11 +61,8 @@ export function openSecrets(sealer: CredentialSealer, configId: string, stored: 
 function plaintextOf(sealer: CredentialSealer, configId: string, stored: StoredSecrets, name: string): JsonValue | undefined {
   const sealed = stored.secretData[name];
   if (sealed === undefined) return stored.clearSecrets[name];
-  try {
-    return openSecret(sealer, configId, name, sealed);
-  } catch {
-    return undefined;
-  }
+  const opened = openOrUndefined(sealer, sealed, secretFieldContext(configId, name));
+  return opened === undefined ? undefined : (JSON.parse(opened) as JsonValue);
 }
 
 const sameValue = (a: JsonValue | undefined, b: JsonValue | undefined): boolean => a !== undefined && b !== undefined && jsonEqual(a, b);
