@@ -4,10 +4,11 @@
 // at BENCH_CONNECTIONS (default 32). configHistory is never cached whole: every request reads the database.
 // Reports req/s, the ratio to the ceiling, and CPU per request: the service process, and the PostgreSQL backends
 // serving the bench database (from /proc, so Linux only; other databases on the server are not counted).
-//   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3).
+//   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_BASELINE (another build's
+//   dist/main.js, e.g. of the previous commit: measured on the same database in the same run, alternating).
 import { join } from "node:path";
 import pg from "pg";
-import { benchEnvironment, cpuSeconds, fmt, gql, measure, post, root, settings, start, startService } from "./support.mjs";
+import { benchEnvironment, fmt, gql, measure, post, root, settings, start, startService, withServiceAndDatabaseCpu } from "./support.mjs";
 
 const { seconds, rounds, connections } = settings;
 
@@ -61,33 +62,35 @@ async function seedHistory(databaseUrl) {
   }
 }
 
-/** utime + stime of a process, in ms; 0 once it is gone. */
-const cpuMs = async (pid) => (await cpuSeconds(pid).catch(() => 0)) * 1000;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** CPU used while `run` ran by the service process and by the backends connected to the bench database. */
-async function withCpu(admin, database, servicePid, run) {
-  const backends = async () =>
-    (await admin.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database])).rows.map(
-      (r) => r.pid,
-    );
-  const sum = async (pids) => (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
-  const before = await backends();
-  const dbBefore = new Map(await Promise.all(before.map(async (pid) => [pid, await cpuMs(pid)])));
-  const serviceBefore = await cpuMs(servicePid);
-  const result = await run();
-  const serviceMs = (await cpuMs(servicePid)) - serviceBefore;
-  // Backends opened during the run count from zero.
-  const after = await backends();
-  const dbMs = (await sum(after)) - after.reduce((total, pid) => total + (dbBefore.get(pid) ?? 0), 0);
-  return { result, serviceMs, dbMs };
+/** One service's measurement: req/s, latency, errors, and CPU per request in the service and in PostgreSQL. */
+async function measureService(admin, database, service, requests) {
+  const { result, serviceMs, dbMs } = await withServiceAndDatabaseCpu(admin, database, service.child.pid, () =>
+    measure(service.url, requests, connections, seconds),
+  );
+  const served = result.requests.total;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    serviceMs: serviceMs / served,
+    dbMs: dbMs / served,
+  };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function row(name, runs, bareRps) {
+  const rps = median(runs.map((o) => o.rps));
+  return `| ${name} | ${fmt(rps)} | ${median(runs.map((o) => o.p50))} | ${median(runs.map((o) => o.p99))} | ${runs.reduce((s, o) => s + o.errors, 0)} | ${fmt(bareRps)} | ${(rps / bareRps).toFixed(3)} | ${median(runs.map((o) => o.serviceMs)).toFixed(2)} | ${median(runs.map((o) => o.dbMs)).toFixed(2)} |`;
+}
 
 async function main() {
   const { env, cleanup } = await benchEnvironment();
   const service = await startService(env);
   const children = [service.child];
+  const baseline = process.env.BENCH_BASELINE ? await startService(env, process.env.BENCH_BASELINE) : undefined;
+  if (baseline) children.push(baseline.child);
   const database = new URL(env.DATABASE_URL).pathname.slice(1);
   const admin = new pg.Client({ connectionString: env.DATABASE_URL });
   await admin.connect();
@@ -102,32 +105,24 @@ async function main() {
     const requests = [post(body)];
 
     await measure(service.url, requests, connections, 1);
+    if (baseline) await measure(baseline.url, requests, connections, 1);
     await measure(ceilingUrl, requests, connections, 1);
     const ours = [];
+    const before = [];
     const ceiling = [];
     for (let round = 0; round < rounds; round++) {
-      const { result, serviceMs, dbMs } = await withCpu(admin, database, service.child.pid, () =>
-        measure(service.url, requests, connections, seconds),
-      );
-      const served = result.requests.total;
-      ours.push({
-        rps: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        errors: result.errors + result.non2xx,
-        serviceMs: serviceMs / served,
-        dbMs: dbMs / served,
-      });
+      ours.push(await measureService(admin, database, service, requests));
+      if (baseline) before.push(await measureService(admin, database, baseline, requests));
       ceiling.push((await measure(ceilingUrl, requests, connections, seconds)).requests.average);
     }
-    const rps = median(ours.map((o) => o.rps));
     const bareRps = median(ceiling);
     const lines = [
       `Run ${new Date().toISOString()} · ${fmt(seeded.configs)} configs, ${fmt(seeded.versions)} history rows · median of ${rounds} alternating ${seconds} s measurements · ${connections} connections · node ${process.version}`,
       "",
       "| scenario | req/s | p50 ms | p99 ms | errors | bare node req/s | ratio | service CPU ms/req | PostgreSQL CPU ms/req |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-      `| history page (configHistory, last 20 rows, all fields) | ${fmt(rps)} | ${median(ours.map((o) => o.p50))} | ${median(ours.map((o) => o.p99))} | ${ours.reduce((s, o) => s + o.errors, 0)} | ${fmt(bareRps)} | ${(rps / bareRps).toFixed(3)} | ${median(ours.map((o) => o.serviceMs)).toFixed(2)} | ${median(ours.map((o) => o.dbMs)).toFixed(2)} |`,
+      row("history page (configHistory, last 20 rows, all fields)", ours, bareRps),
+      ...(baseline ? [row("the same, baseline build", before, bareRps)] : []),
     ];
     console.log(lines.join("\n"));
   } finally {

@@ -2,10 +2,13 @@
 // on loopback, bounded in time. Needs a built service (npm run build), PostgreSQL, and Redis when REDIS_URL or
 // the default 127.0.0.1:6379 answers. Prints a markdown table of req/s, p50, p99 and the ratio to the ceiling.
 //   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 32),
-//   BENCH_ONLY (e.g. "write") to run only the scenarios whose name starts with it.
+//   BENCH_ONLY (e.g. "write") to run only the scenarios whose name starts with it, BENCH_BASELINE (another build's
+//   dist/main.js, e.g. of the previous commit: a second instance on the same database and Redis, measured in turn).
+// CPU per request is reported for the service process and for the PostgreSQL backends of the bench database.
 // The service and its ceiling are measured alternately, BENCH_ROUNDS times each after a short warm-up, and the
 // median round of each is reported: on a small machine one measurement alone swings by tens of percent.
 import { join } from "node:path";
+import pg from "pg";
 import {
   benchEnvironment,
   DASHBOARD,
@@ -19,6 +22,7 @@ import {
   start,
   startService,
   UPSERT,
+  withServiceAndDatabaseCpu,
 } from "./support.mjs";
 
 const { seconds, rounds, connections } = settings;
@@ -28,17 +32,32 @@ const measure = (url, requests, conns = connections, duration = seconds) => meas
 
 const median = (results) => [...results].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(results.length / 2)];
 
-/** Alternates the two targets `rounds` times after a warm-up of each; returns the median round of each. */
-async function compare(ours, ceiling, requests) {
-  await measure(ours, requests, connections, 1);
+const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Alternates the services (ours, then the baseline build if any) and the ceiling `rounds` times after a warm-up of
+ * each; returns the median round of each, with the median CPU per request of each service and its database.
+ */
+async function compare(services, ceiling, requests, cpu) {
+  for (const service of services) await measure(service.url, requests, connections, 1);
   await measure(ceiling, requests, connections, 1);
-  const a = [];
+  const runs = services.map(() => []);
   const b = [];
   for (let round = 0; round < rounds; round++) {
-    a.push(await measure(ours, requests));
+    for (const [i, service] of services.entries()) {
+      const { result, serviceMs, dbMs } = await cpu(service, () => measure(service.url, requests));
+      const served = Math.max(1, result.requests.total);
+      runs[i].push({ result, serviceMs: serviceMs / served, dbMs: dbMs / served });
+    }
     b.push(await measure(ceiling, requests));
   }
-  return { ours: median(a), ceiling: median(b), errors: a.reduce((sum, r) => sum + r.errors + r.non2xx + r.timeouts, 0) };
+  const summary = (list) => ({
+    ...median(list.map((r) => r.result)),
+    serviceMs: middle(list.map((r) => r.serviceMs)),
+    dbMs: middle(list.map((r) => r.dbMs)),
+    failed: list.reduce((sum, { result: r }) => sum + r.errors + r.non2xx + r.timeouts, 0),
+  });
+  return { services: runs.map(summary), ceiling: median(b) };
 }
 
 const BY_ID = `query One($id: UUID!) { providerConfig(id: $id) { id providerName priority enabled version configData } }`;
@@ -77,6 +96,12 @@ async function main() {
   const { env, cleanup } = await benchEnvironment();
   const service = await startService(env);
   const children = [service.child];
+  const baseline = process.env.BENCH_BASELINE ? await startService(env, process.env.BENCH_BASELINE) : undefined;
+  if (baseline) children.push(baseline.child);
+  const admin = new pg.Client({ connectionString: env.DATABASE_URL });
+  await admin.connect();
+  const database = new URL(env.DATABASE_URL).pathname.slice(1);
+  const cpu = (target, run) => withServiceAndDatabaseCpu(admin, database, target.child.pid, run);
   try {
     // Seed: TENANTS tenants with three configs each.
     const ids = await seed(service.url, TENANTS);
@@ -113,26 +138,29 @@ async function main() {
       const requests = scenario.rotate
         ? [{ setupRequest: (request) => ({ ...request, ...post(scenario.rotate(counter++)) }) }]
         : [post(scenario.body)];
-      const { ours, ceiling, errors } = await compare(service.url, `http://127.0.0.1:${bare.port}`, requests);
+      const targets = baseline ? [service, baseline] : [service];
+      const { services, ceiling } = await compare(targets, `http://127.0.0.1:${bare.port}`, requests, cpu);
       bare.child.kill("SIGTERM");
-      rows.push({ name: scenario.name, ours, ceiling, errors });
+      rows.push({ name: scenario.name, ours: services[0], ceiling });
+      if (baseline) rows.push({ name: "… the same, baseline build", ours: services[1], ceiling });
     }
     const wide = await measure(service.url, [post(scenarios[0].body)], 256);
 
     const lines = [
       `Run ${new Date().toISOString()} · median of ${rounds} alternating ${seconds} s measurements · ${connections} connections · autocannon on loopback · PostgreSQL + Redis · node ${process.version}`,
       "",
-      "| scenario | req/s | p50 ms | p99 ms | errors | bare node req/s | ratio |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+      "| scenario | req/s | p50 ms | p99 ms | errors | bare node req/s | ratio | service CPU ms/req | PostgreSQL CPU ms/req |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...rows.map(
-        ({ name, ours, ceiling, errors }) =>
-          `| ${name} | ${fmt(ours.requests.average)} | ${ours.latency.p50} | ${ours.latency.p99} | ${errors} | ${fmt(ceiling.requests.average)} | ${((100 * ours.requests.average) / ceiling.requests.average).toFixed(1)} % |`,
+        ({ name, ours, ceiling }) =>
+          `| ${name} | ${fmt(ours.requests.average)} | ${ours.latency.p50} | ${ours.latency.p99} | ${ours.failed} | ${fmt(ceiling.requests.average)} | ${((100 * ours.requests.average) / ceiling.requests.average).toFixed(1)} % | ${ours.serviceMs.toFixed(2)} | ${ours.dbMs.toFixed(2)} |`,
       ),
       "",
       `256 connections, cached read: ${fmt(wide.requests.average)} req/s, p99 ${wide.latency.p99} ms, ${wide.errors + wide.non2xx + wide.timeouts} failed of ${fmt(wide.requests.total)}.`,
     ];
     console.log(lines.join("\n"));
   } finally {
+    await admin.end();
     for (const child of children) child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 500));
     await cleanup();

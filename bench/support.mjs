@@ -158,6 +158,30 @@ export async function withCpuPerRequest(pids, run) {
   return { result, cpu };
 }
 
+/** utime + stime of a process, in ms; 0 once it is gone. */
+const cpuMs = async (pid) => (await cpuSeconds(pid).catch(() => 0)) * 1000;
+
+/**
+ * CPU ms used while `run` ran by the service process and by the PostgreSQL backends connected to `database` (read
+ * through `admin`, a pg client; its own backend is not counted): `{ result, serviceMs, dbMs }`.
+ */
+export async function withServiceAndDatabaseCpu(admin, database, servicePid, run) {
+  const backends = async () =>
+    (await admin.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database])).rows.map(
+      (r) => r.pid,
+    );
+  const sum = async (pids) => (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
+  const before = await backends();
+  const dbBefore = new Map(await Promise.all(before.map(async (pid) => [pid, await cpuMs(pid)])));
+  const serviceBefore = await cpuMs(servicePid);
+  const result = await run();
+  const serviceMs = (await cpuMs(servicePid)) - serviceBefore;
+  // Backends opened during the run count from zero.
+  const after = await backends();
+  const dbMs = (await sum(after)) - after.reduce((total, pid) => total + (dbBefore.get(pid) ?? 0), 0);
+  return { result, serviceMs, dbMs };
+}
+
 /** The pid of the redis-server behind `url`, as it reports it (INFO server). */
 export async function redisPid(url) {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });

@@ -35,6 +35,7 @@ import { loadKeyring } from "./infra/crypto/keyring.js";
 import { SecretBox } from "./infra/crypto/secret-box.js";
 import { APPLICATION_ROLE, type Database, openDatabase } from "./infra/database/database.js";
 import { UnitOfWork } from "./infra/database/unit-of-work.js";
+import { apolloHandler, searchOf } from "./infra/http/apollo-handler.js";
 import { createGraphiQLRouter } from "./infra/http/graphiql.js";
 import { graphqlFront } from "./infra/http/graphql-front.js";
 import { type RequestRecord, recordOf } from "./infra/http/request-record.js";
@@ -367,27 +368,28 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   };
   // One authenticator for the context and the whole-response cache: a cache hit needs the same valid token.
   const authenticator = createAuthenticator(config.auth);
+  // Apollo, with the context every HTTP request gets: the front hands it JSON POSTs, express the rest of /graphql.
+  const graphql = apolloHandler(apollo, async (request, body) => {
+    const record = recordOf(request);
+    // Refused here, before Apollo's plugins run: recorded as a request that did not parse.
+    const rejected = (code: string) => {
+      record.outcome = code;
+      record.errorCodes = [code];
+      recordRequest(record);
+    };
+    const caller = await requestCaller(authenticator, request, rejected);
+    // Refused before Apollo validates it (SPEC.md §13); inspected only now that the caller is authenticated.
+    const query = queryTextOf(request.method, body, searchOf(request.url));
+    const problem = query === undefined ? null : documents.inspect(query).problem;
+    if (problem) {
+      rejected(String(problem.extensions.code));
+      throw problem;
+    }
+    return createContext(caller, record.id, record);
+  });
   const front = graphqlFront(
     createHttpApp({
-      apollo,
-      createContext: async (request) => {
-        const record = recordOf(request);
-        // Refused here, before Apollo's plugins run: recorded as a request that did not parse.
-        const rejected = (code: string) => {
-          record.outcome = code;
-          record.errorCodes = [code];
-          recordRequest(record);
-        };
-        const caller = await requestCaller(authenticator, request, rejected);
-        // Refused before Apollo validates it (SPEC.md §13); inspected only now that the caller is authenticated.
-        const query = queryTextOf(request);
-        const problem = query === undefined ? null : documents.inspect(query).problem;
-        if (problem) {
-          rejected(String(problem.extensions.code));
-          throw problem;
-        }
-        return createContext(caller, record.id, record);
-      },
+      graphql,
       readiness,
       metrics,
       graphiql: config.graphiql ? createGraphiQLRouter({ authHeader: authenticator.required }) : undefined,
@@ -399,6 +401,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       callerOf: (request) => cacheableCaller(authenticator, request),
       recordRequest,
     }),
+    graphql,
     (error) => logger.error({ reason: error instanceof Error ? error.name : "unknown" }, "response cache fast path failed"),
   );
   httpServer.on("request", front);

@@ -119,10 +119,10 @@ export class DocumentInspector {
   }
 }
 
-/** The query text of a GraphQL request over HTTP: a POST's JSON body or a GET's `query` parameter. */
-export function queryTextOf(request: { method?: string; body?: unknown; query?: unknown }): string | undefined {
-  const source = request.method === "GET" ? request.query : request.body;
-  const query = typeof source === "object" && source !== null ? (source as { query?: unknown }).query : undefined;
+/** The query text of a GraphQL request over HTTP: a GET's `query` parameter (`search` is the URL's), else the body's. */
+export function queryTextOf(method: string | undefined, body: unknown, search: string): string | undefined {
+  if (method === "GET") return new URLSearchParams(search).get("query") ?? undefined;
+  const query = typeof body === "object" && body !== null ? (body as { query?: unknown }).query : undefined;
   return typeof query === "string" ? query : undefined;
 }
 

@@ -1,9 +1,10 @@
 // The first thing a request meets. Every request gets its record (request-record.ts: request id, start time), and
-// POST /graphql with a JSON body is read and parsed here, once, and offered to the whole-response cache before
-// express, Apollo and the rest of the pipeline see it (a cache hit costs a body parse, a hash and one Redis round
-// trip). Everything else, and every miss, continues to express with the body already parsed (body-parser skips a
-// request whose stream has been read) and the same record.
+// POST /graphql with a JSON body is read and parsed here, once, and offered to the whole-response cache (a hit
+// costs a body parse, a hash and one Redis round trip); a miss goes straight to Apollo (apollo-handler.ts) with the
+// parsed body and the same record. Everything else (GET /graphql, other content types, /healthz, /metrics, ...)
+// goes to express.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { GraphqlHandler } from "./apollo-handler.js";
 import { type RequestRecord, recordOf } from "./request-record.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -23,7 +24,12 @@ export function sendJsonError(response: ServerResponse, status: number, code: st
  * `onFastPathError` hears of a fast path that threw; the request then takes the normal path, as the fast path is
  * only a shortcut. No promise here is left without a handler: an unhandled rejection would end the process.
  */
-export function graphqlFront(app: RequestListener, fastPath: FastPath, onFastPathError: (error: unknown) => void): RequestListener {
+export function graphqlFront(
+  app: RequestListener,
+  fastPath: FastPath,
+  graphql: GraphqlHandler,
+  onFastPathError: (error: unknown) => void,
+): RequestListener {
   return (request, response) => {
     const record = recordOf(request);
     if (request.method !== "POST" || !isGraphqlPath(request.url) || !JSON_TYPE.test(request.headers["content-type"] ?? "")) {
@@ -38,11 +44,11 @@ export function graphqlFront(app: RequestListener, fastPath: FastPath, onFastPat
           return response.headersSent;
         });
         if (answered) return;
-        (request as IncomingMessage & { body?: unknown }).body = body;
-        app(request, response);
+        response.setHeader("x-request-id", record.id);
+        await graphql(request, response, body);
       })
       .catch((error: unknown) => {
-        // The body could not be read (the client went away), or the normal path threw synchronously.
+        // The body could not be read or the answer not written: the client went away.
         response.destroy(error instanceof Error ? error : undefined);
       });
   };

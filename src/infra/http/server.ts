@@ -1,8 +1,6 @@
 // The HTTP surface (SPEC.md §1): POST|GET /graphql (Apollo, CSRF prevention on), /healthz, /readyz, /metrics, /graphiql.
-import type { ApolloServer } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Request } from "express";
-import type { RequestContext } from "../../graphql/context.js";
+import express, { type ErrorRequestHandler } from "express";
+import type { GraphqlHandler } from "./apollo-handler.js";
 import { MAX_BODY_BYTES, sendJsonError } from "./graphql-front.js";
 import { recordOf } from "./request-record.js";
 
@@ -13,9 +11,8 @@ export interface ReadinessReport {
 }
 
 export interface HttpServerOptions {
-  apollo: ApolloServer<RequestContext>;
-  /** Builds the GraphQL context (the request's record, request-record.ts, holds its id and response-cache key). */
-  createContext: (request: Request) => Promise<RequestContext>;
+  /** Apollo (apollo-handler.ts), for the /graphql requests the front hands on: GET, and bodies other than JSON. */
+  graphql: GraphqlHandler;
   readiness: () => Promise<ReadinessReport>;
   /** Mounted at /graphiql when given (config.graphiql). */
   graphiql?: express.Router;
@@ -52,13 +49,9 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
 
   if (options.graphiql) app.use("/graphiql", options.graphiql);
 
-  app.use(
-    "/graphql",
-    express.json({ limit: MAX_BODY_BYTES }),
-    expressMiddleware(options.apollo, {
-      context: ({ req }) => options.createContext(req),
-    }),
-  );
+  app.use("/graphql", express.json({ limit: MAX_BODY_BYTES }), (request, response, next) => {
+    options.graphql(request, response, request.body).catch(next);
+  });
 
   app.use(jsonErrors);
   return app;
