@@ -94,18 +94,19 @@ describe.skipIf(!hasPostgres() || !hasPgBouncer())("two instances through PgBoun
     // The login user bypasses row-level security: only the role taken inside the statement keeps tenants apart.
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        unitOfWork.autocommit(onlyTenants(mine), (db, guard) =>
-          repository.updateInOneStatement(
-            db,
-            guard,
-            { tenantId: theirs, providerType: "MAP", providerName: "openstreetmap" },
-            change,
-            audit,
-          ),
+        unitOfWork.autocommit((db) =>
+          repository.updateInOneStatement(db, [
+            {
+              guard: unitOfWork.guard(onlyTenants(mine)),
+              key: { tenantId: theirs, providerType: "MAP", providerName: "openstreetmap" },
+              change,
+              audit,
+            },
+          ]),
         ),
       ),
     );
-    expect(results).toEqual(Array.from({ length: 10 }, () => null));
+    expect(results).toEqual(Array.from({ length: 10 }, () => [null]));
     const read = await b.gql(READ, { t: theirs });
     expect(read.data?.providerConfigs).toEqual([{ providerName: "openstreetmap", version: 1, configData: {} }]);
   });

@@ -103,12 +103,15 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     const keyOf = (tenantId: string) => ({ tenantId, providerType: "MAP", providerName: "openstreetmap" }) as const;
     // Tenant A's statement asked to change tenant B's config: it sees no such config and writes nothing.
     expect(
-      await unitOfWork.autocommit(onlyTenants(a), (db, guard) => repository.updateInOneStatement(db, guard, keyOf(b), change, audit)),
-    ).toBeNull();
+      await unitOfWork.autocommit((db) =>
+        repository.updateInOneStatement(db, [{ guard: unitOfWork.guard(onlyTenants(a)), key: keyOf(b), change, audit }]),
+      ),
+    ).toEqual([null]);
     const ofB = await unitOfWork.read(onlyTenants(b), (db) => repository.findById(db, idOfB, ALL_TENANTS));
     expect(ofB).toMatchObject({ enabled: true, version: 1 });
     // Called directly with a forged patch: identity, version and audit columns are never taken from it.
-    const [forged] = await unitOfWork.autocommit(onlyTenants(a), (db, guard) =>
+    const guard = unitOfWork.guard(onlyTenants(a));
+    const [forged] = await unitOfWork.autocommit((db) =>
       db.query<{ written: boolean; tenantId: string; version: number; updatedBy: string }>(Prisma.sql`SELECT written,
           (config).tenant_id AS "tenantId", (config).version, (config).updated_by AS "updatedBy"
         FROM update_provider_config(${guard.tenants}, ${guard.role}::text, ${a}, 'MAP', 'openstreetmap', NULL,

@@ -61,13 +61,18 @@ export class UnitOfWork {
     }
   }
 
+  /** What a statement run by `autocommit` takes first (set_config) to see only `tenants`, as `read` does. */
+  guard(tenants: TenantScope): TenantGuard {
+    return { tenants: tenantSetting(tenants), role: this.role ?? null };
+  }
+
   /**
    * Runs `work`, whose statements each run as their own transaction on any pooled connection. Row-level security
-   * holds only if every statement takes `guard` itself before it reads a table (a function that calls set_config
+   * holds only if every statement takes a `guard` itself before it reads a table (a function that calls set_config
    * first, as update_provider_config does); `work` must send no other statement.
    */
-  async autocommit<T>(tenants: TenantScope, work: (db: Executor, guard: TenantGuard) => Promise<T>): Promise<T> {
-    return work(new AdapterExecutor(this.adapter, this.onQuery), { tenants: tenantSetting(tenants), role: this.role ?? null });
+  async autocommit<T>(work: (db: Executor) => Promise<T>): Promise<T> {
+    return work(new AdapterExecutor(this.adapter, this.onQuery));
   }
 
   /**

@@ -21,6 +21,17 @@ export interface ConfigKey {
   providerName: string;
 }
 
+/**
+ * The one order in which any write that locks several configs takes their locks (tenant, type, name), so that no two
+ * such writes can deadlock each other: upsertMany, tenant-wide writes and the update batches.
+ */
+export function compareConfigKeys(a: ConfigKey, b: ConfigKey): number {
+  if (a.tenantId !== b.tenantId) return a.tenantId < b.tenantId ? -1 : 1;
+  if (a.providerType !== b.providerType) return a.providerType < b.providerType ? -1 : 1;
+  if (a.providerName !== b.providerName) return a.providerName < b.providerName ? -1 : 1;
+  return 0;
+}
+
 /** A past version of a config as a rollback restores it (a history snapshot): sealed values as they were stored. */
 export interface RestoredVersion extends ConfigKey, ConfigState, StoredSecrets {
   configId: string;

@@ -68,6 +68,19 @@ const STATE_COLUMNS: Record<keyof ConfigState, string> = {
   apiKeyHint: "api_key_hint",
 };
 
+/** One change for updateInOneStatement: the config's key, the guard its call takes first, and who makes it. */
+export interface GuardedChange {
+  guard: TenantGuard;
+  key: ConfigKey;
+  change: StoredChange;
+  audit: ChangeAudit;
+}
+
+export interface UpdateResult {
+  written: boolean;
+  config: StoredConfig;
+}
+
 export interface DeletedRow {
   id: string;
   providerType: ProviderType;
@@ -215,29 +228,38 @@ export class ProviderConfigRepository {
   }
 
   /**
-   * Applies `change` to the config at `key` with its snapshot, in one autocommit statement that takes `guard` first
-   * (update_provider_config, prisma/migrations/20261202070000_update_config_function). `written: false` returns the
-   * stored config untouched: the version differs, nothing would change, or the API key would be missing. Null when
-   * the tenants of `guard` hold no such config.
+   * Applies each change to the config at its key with its snapshot, all in one autocommit statement: a call of
+   * update_provider_config (prisma/migrations/20261202070000_update_config_function) per change, in the order given,
+   * each taking its own guard first, so that each sees only its own tenants and the later ones see what the earlier
+   * ones wrote. They commit together or not at all. `written: false` returns the stored config untouched: the version
+   * differs, nothing would change, or the API key would be missing. Null when the tenants of the guard hold no such
+   * config. Results follow `changes`.
    */
-  async updateInOneStatement(
-    db: Executor,
-    guard: TenantGuard,
-    key: ConfigKey,
-    change: StoredChange,
-    audit: ChangeAudit,
-  ): Promise<{ written: boolean; config: StoredConfig } | null> {
-    const patch = Object.fromEntries(
-      Object.entries(change.changes).map(([field, value]) => [STATE_COLUMNS[field as keyof ConfigState], value]),
+  async updateInOneStatement(db: Executor, changes: readonly GuardedChange[]): Promise<Array<UpdateResult | null>> {
+    const column = <T>(pick: (change: GuardedChange) => T): T[] => changes.map(pick);
+    const patches = column(({ change }) =>
+      JSON.stringify(
+        Object.fromEntries(Object.entries(change.changes).map(([field, value]) => [STATE_COLUMNS[field as keyof ConfigState], value])),
+      ),
     );
-    const rows = await db.query<StoredConfig & { written: boolean }>(Prisma.sql`SELECT result.written, ${COLUMNS}
-      FROM update_provider_config(${guard.tenants}, ${guard.role}::text, ${key.tenantId}, ${key.providerType}::"ProviderType",
-        ${key.providerName}, ${change.expectedVersion ?? null}::int, ${JSON.stringify(patch)}::jsonb, ${change.requiresApiKey},
-        ${audit.changedBy}, ${audit.changeReason}::text) AS result, LATERAL (SELECT (result.config).*) AS config`);
-    const [row] = rows;
-    if (!row) return null;
-    const { written, ...config } = row;
-    return { written, config: separateClearSecrets(config, this.secretFields) };
+    const rows = await db.query<
+      StoredConfig & { written: boolean; position: bigint }
+    >(Prisma.sql`SELECT asked.position, result.written, ${COLUMNS}
+      FROM unnest(${column((c) => c.guard.tenants)}::text[], ${column((c) => c.guard.role)}::text[], ${column((c) => c.key.tenantId)}::text[],
+          ${column((c) => c.key.providerType)}::text[], ${column((c) => c.key.providerName)}::text[],
+          ${column((c) => (c.change.expectedVersion === undefined ? null : String(c.change.expectedVersion)))}::text[], ${patches}::text[],
+          ${column((c) => String(c.change.requiresApiKey))}::text[], ${column((c) => c.audit.changedBy)}::text[],
+          ${column((c) => c.audit.changeReason)}::text[])
+        WITH ORDINALITY AS asked(in_tenants, in_role, in_tenant, in_type, in_name, in_expected, in_patch, in_requires, in_by, in_reason,
+          position)
+      CROSS JOIN LATERAL update_provider_config(asked.in_tenants, asked.in_role, asked.in_tenant, asked.in_type::"ProviderType",
+        asked.in_name, asked.in_expected::int, asked.in_patch::jsonb, asked.in_requires::boolean, asked.in_by, asked.in_reason) AS result
+      CROSS JOIN LATERAL (SELECT (result.config).*) AS config`);
+    const results: Array<UpdateResult | null> = changes.map(() => null);
+    for (const { position, written, ...config } of rows) {
+      results[Number(position) - 1] = { written, config: separateClearSecrets(config, this.secretFields) };
+    }
+    return results;
   }
 
   /** Deletes the config if still at `expectedVersion`; its DELETED snapshot takes the next version, which is returned. */

@@ -13,6 +13,7 @@ import { type ConfigDataSchemas, type PatchInput, type UpsertInput, validateBatc
 import {
   type ChangeAudit,
   type ConfigKey,
+  compareConfigKeys,
   type ProviderConfigRecord,
   type RestoredVersion,
   type StoredConfig,
@@ -42,6 +43,7 @@ import {
   type TenantPlan,
   viewOf,
 } from "./provider-config.tenant-plan.js";
+import { ConfigUpdateBatch } from "./provider-config.update-batch.js";
 import type { ProviderConfigViewRecord } from "./tenant-config.model.js";
 import type { TenantConfigLimit } from "./tenant-config-limit.js";
 
@@ -97,7 +99,12 @@ export interface TenantApplyResult extends PlanCounts {
 }
 
 export class ProviderConfigService {
-  constructor(private readonly deps: ProviderConfigServiceDeps) {}
+  /** The one-statement updates, sent together when several are asked for at once (group commit). */
+  private readonly updates: ConfigUpdateBatch;
+
+  constructor(private readonly deps: ProviderConfigServiceDeps) {
+    this.updates = new ConfigUpdateBatch(deps.unitOfWork, deps.repository);
+  }
 
   async upsert(caller: Caller, input: UpsertInput): Promise<ProviderConfigRecord> {
     const { patch, expectedVersion, changeReason } = validateUpsert(input, this.deps.configSchemas);
@@ -157,7 +164,7 @@ export class ProviderConfigService {
       await this.deps.limit.ensureRoom(db, tenantId, created, "configs");
       const written = new Map<ConfigPatch, Written>();
       // Key order, not input order, so that concurrent batches insert new keys in the same order.
-      for (const [index, patch] of [...patches.entries()].sort(([, a], [, b]) => compareKeys(a, b))) {
+      for (const [index, patch] of [...patches.entries()].sort(([, a], [, b]) => compareConfigKeys(a, b))) {
         const result = await this.write(db, plans[index] as PlannedWrite, patch, audit);
         if (result === LOST_RACE) return LOST_RACE;
         written.set(patch, result);
@@ -233,7 +240,7 @@ export class ProviderConfigService {
       const after = new Map(stored.map((config) => [keyOf(config), config]));
       for (const config of plan.deletes) after.delete(keyOf(config));
       // Key order, as in upsertMany, so that concurrent writers insert new keys in the same order.
-      for (const { patch, plan: write } of [...plan.writes].sort((a, b) => compareKeys(a.patch, b.patch))) {
+      for (const { patch, plan: write } of [...plan.writes].sort((a, b) => compareConfigKeys(a.patch, b.patch))) {
         const result = await this.write(db, write, patch, audit);
         if (result === LOST_RACE) return LOST_RACE;
         after.set(keyOf(patch), result.config);
@@ -258,9 +265,12 @@ export class ProviderConfigService {
     const changes = fixedChanges(patch, this.deps.secretFields);
     if (!changes) return undefined;
     const requiresApiKey = this.deps.requiresApiKey(patch.providerType, patch.providerName);
-    const result = await this.deps.unitOfWork.autocommit(onlyTenants(patch.tenantId), (db, guard) =>
-      this.deps.repository.updateInOneStatement(db, guard, patch, { changes, expectedVersion, requiresApiKey }, audit),
-    );
+    const result = await this.updates.update({
+      tenants: onlyTenants(patch.tenantId),
+      key: { tenantId: patch.tenantId, providerType: patch.providerType, providerName: patch.providerName },
+      change: { changes, expectedVersion, requiresApiKey },
+      audit,
+    });
     if (!result) return undefined;
     if (result.written) return { config: result.config, changed: true };
     const plan = this.plan(result.config, patch, expectedVersion, "input.");
@@ -328,10 +338,4 @@ export class ProviderConfigService {
     if (changed) await this.deps.listener.configsChanged(config.tenantId);
     return toRecord(config);
   }
-}
-
-function compareKeys(a: ConfigPatch, b: ConfigPatch): number {
-  const left = `${a.providerType}/${a.providerName}`;
-  const right = `${b.providerType}/${b.providerName}`;
-  return left < right ? -1 : left > right ? 1 : 0;
 }
