@@ -1,7 +1,8 @@
 // Group commit of the one-statement updates (issue 15, provider-config.update-batch.ts), on PostgreSQL and PGlite:
 // updates asked for together are one statement; each keeps its own tenants, its own outcome (written, no-op,
 // CONFLICT, no such config) and its own failure; updates of one key apply in the order asked, versions contiguous.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { onlyTenants } from "../src/domain/tenant-scope.js";
 import { Prisma } from "../src/generated/prisma/client.js";
 import { UnitOfWork } from "../src/infra/database/unit-of-work.js";
@@ -119,6 +120,44 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     // The batch, then each change alone.
     expect(statements).toHaveLength(3);
   });
+});
+
+test.skipIf(!hasPostgres())("a change blocked by a row lock does not hold up the others of its batch", async () => {
+  const t = await startTestApp();
+  const holder = new pg.Client({ connectionString: inject("databaseUrl") as string, options: "-c role=pcs_app" });
+  try {
+    const [blocked, free] = [tenant("ubl-held"), tenant("ubl-free")];
+    for (const tenantId of [blocked, free])
+      await t.gql(UPSERT, { input: { tenantId, providerType: "WEATHER", providerName: "open_meteo" } });
+    const unitOfWork = new UnitOfWork(t.app.database.adapter, undefined, t.app.database.transactionRole);
+    const batch = new ConfigUpdateBatch(unitOfWork, new ProviderConfigRepository(new SecretFields(loadCatalog().list())));
+    const change = (tenantId: string): UpdateRequest => ({
+      tenants: onlyTenants(tenantId),
+      key: { tenantId, providerType: "WEATHER", providerName: "open_meteo" },
+      change: { changes: { configData: { units: "metric" } }, requiresApiKey: false },
+      audit: { changedBy: "batch-test", changeReason: null },
+    });
+    // Another transaction holds the first config's row lock.
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query("SELECT set_config('app.tenant_id', $1, true)", [blocked]);
+    await holder.query("SELECT id FROM provider_configs WHERE tenant_id = $1 FOR UPDATE", [blocked]);
+    const held = batch.update(change(blocked));
+    const other = await batch.update(change(free));
+    expect(other).toMatchObject({ written: true, config: { version: 2 } });
+    // The blocked change waits for the lock, alone, and is written once it is released.
+    let settled = false;
+    void held.finally(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled).toBe(false);
+    await holder.query("COMMIT");
+    expect(await held).toMatchObject({ written: true, config: { version: 2 } });
+  } finally {
+    await holder.end().catch(() => {});
+    await t.stop();
+  }
 });
 
 test.skipIf(!hasPostgres())("concurrent upserts through the API: each written once, none in a transaction", async () => {

@@ -233,26 +233,42 @@ export class ProviderConfigRepository {
    * each taking its own guard first, so that each sees only its own tenants and the later ones see what the earlier
    * ones wrote. They commit together or not at all. `written: false` returns the stored config untouched: the version
    * differs, nothing would change, or the API key would be missing. Null when the tenants of the guard hold no such
-   * config. Results follow `changes`.
+   * config. Results follow `changes`. With `lockTimeoutMs`, a call that waits longer than that for a row lock fails
+   * the statement (SQLSTATE 55P03), and with it every change in it.
    */
-  async updateInOneStatement(db: Executor, changes: readonly GuardedChange[]): Promise<Array<UpdateResult | null>> {
+  async updateInOneStatement(
+    db: Executor,
+    changes: readonly GuardedChange[],
+    options: { lockTimeoutMs?: number } = {},
+  ): Promise<Array<UpdateResult | null>> {
     const column = <T>(pick: (change: GuardedChange) => T): T[] => changes.map(pick);
     const patches = column(({ change }) =>
       JSON.stringify(
         Object.fromEntries(Object.entries(change.changes).map(([field, value]) => [STATE_COLUMNS[field as keyof ConfigState], value])),
       ),
     );
+    // The lock timeout is set for the statement's own transaction, before the first call: the calls take their
+    // tenants through it, so PostgreSQL must evaluate it first.
+    const timeout = options.lockTimeoutMs;
+    const settings =
+      timeout === undefined
+        ? Prisma.empty
+        : Prisma.sql`(SELECT set_config('lock_timeout', ${`${Math.trunc(timeout)}ms`}, true)) AS settings(lock_timeout) CROSS JOIN`;
+    const tenantsArgument =
+      timeout === undefined
+        ? Prisma.sql`asked.in_tenants`
+        : Prisma.sql`CASE WHEN settings.lock_timeout IS NOT NULL THEN asked.in_tenants END`;
     const rows = await db.query<
       StoredConfig & { written: boolean; position: bigint }
     >(Prisma.sql`SELECT asked.position, result.written, ${COLUMNS}
-      FROM unnest(${column((c) => c.guard.tenants)}::text[], ${column((c) => c.guard.role)}::text[], ${column((c) => c.key.tenantId)}::text[],
+      FROM ${settings} unnest(${column((c) => c.guard.tenants)}::text[], ${column((c) => c.guard.role)}::text[], ${column((c) => c.key.tenantId)}::text[],
           ${column((c) => c.key.providerType)}::text[], ${column((c) => c.key.providerName)}::text[],
           ${column((c) => (c.change.expectedVersion === undefined ? null : String(c.change.expectedVersion)))}::text[], ${patches}::text[],
           ${column((c) => String(c.change.requiresApiKey))}::text[], ${column((c) => c.audit.changedBy)}::text[],
           ${column((c) => c.audit.changeReason)}::text[])
         WITH ORDINALITY AS asked(in_tenants, in_role, in_tenant, in_type, in_name, in_expected, in_patch, in_requires, in_by, in_reason,
           position)
-      CROSS JOIN LATERAL update_provider_config(asked.in_tenants, asked.in_role, asked.in_tenant, asked.in_type::"ProviderType",
+      CROSS JOIN LATERAL update_provider_config(${tenantsArgument}, asked.in_role, asked.in_tenant, asked.in_type::"ProviderType",
         asked.in_name, asked.in_expected::int, asked.in_patch::jsonb, asked.in_requires::boolean, asked.in_by, asked.in_reason) AS result
       CROSS JOIN LATERAL (SELECT (result.config).*) AS config`);
     const results: Array<UpdateResult | null> = changes.map(() => null);

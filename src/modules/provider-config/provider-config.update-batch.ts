@@ -10,6 +10,8 @@
 //   several configs takes its locks in, so that a batch never deadlocks another batch or such a transaction. Changes to one key keep the order they were asked in, each seeing the one before.
 // - Failure: a batch commits or fails whole; when a batch of several fails (a deadlock with some other writer, a
 //   statement error), each of its changes is run again alone, so one change's failure is its own.
+// - No waiting on others: a change of a batch that waits for a row lock (a config held by a long transaction) more
+//   than BATCH_LOCK_TIMEOUT_MS fails the batch, and the others then run alone instead of waiting with it.
 // Latency: a batch is sent on the next turn of the event loop (setImmediate), after the requests that arrived
 // together have reached it; alone, a change is sent at once on that turn, as before.
 import DataLoader from "dataloader";
@@ -20,6 +22,12 @@ import type { ProviderConfigRepository, StoredChange, UpdateResult } from "./pro
 
 /** At most this many changes in one statement (a larger burst takes several). */
 export const MAX_UPDATE_BATCH = 32;
+/**
+ * How long a change in a batch may wait for a row lock. A config held by a long transaction (an import, a tenant
+ * reset) would otherwise hold up every other change of the batch; past this the batch fails and each change runs
+ * alone, where only the blocked one waits (without a limit, as a single update always has).
+ */
+export const BATCH_LOCK_TIMEOUT_MS = 200;
 
 export interface UpdateRequest {
   tenants: TenantScope;
@@ -43,8 +51,16 @@ export class ConfigUpdateBatch {
   }
 
   /** The change applied (or not: `written: false` with the stored config); null when there is no such config. */
-  update(request: UpdateRequest): Promise<UpdateResult | null> {
-    return this.loader.load(request);
+  async update(request: UpdateRequest): Promise<UpdateResult | null> {
+    try {
+      return await this.loader.load(request);
+    } catch (error) {
+      if (!(error instanceof BatchFailed)) throw error;
+      // Nothing of the batch was written: this change again, alone, with its own outcome (each change of the
+      // failed batch does so on its own, none waiting for another).
+      const [result] = await this.run([request]);
+      return result ?? null;
+    }
   }
 
   private async runBatch(requests: readonly UpdateRequest[]): Promise<Array<UpdateResult | null | Error>> {
@@ -52,8 +68,7 @@ export class ConfigUpdateBatch {
     try {
       return await this.run(requests);
     } catch {
-      // Nothing of the batch was written: each change again, alone, with its own outcome.
-      return Promise.all(requests.map((request) => this.run([request]).then(([result]) => result ?? null, toError)));
+      return requests.map(() => new BatchFailed());
     }
   }
 
@@ -66,6 +81,7 @@ export class ConfigUpdateBatch {
       this.repository.updateInOneStatement(
         db,
         sorted.map(({ tenants, key, change, audit }) => ({ guard: this.unitOfWork.guard(tenants), key, change, audit })),
+        { lockTimeoutMs: requests.length > 1 ? BATCH_LOCK_TIMEOUT_MS : undefined },
       ),
     );
     const byRequest: Array<UpdateResult | null> = requests.map(() => null);
@@ -76,4 +92,5 @@ export class ConfigUpdateBatch {
   }
 }
 
-const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+/** What each change of a batch that failed as a whole is told: run again, alone. */
+class BatchFailed extends Error {}
