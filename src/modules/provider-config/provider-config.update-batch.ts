@@ -2,12 +2,13 @@
 // loop is busy are sent together, as one autocommit statement of update_provider_config calls (one per change, each
 // guarded by its own tenants), instead of one statement and one commit each. PostgreSQL's cost of a write is mostly
 // per transaction (the round trip, the snapshot, the commit's WAL flush): a statement of eight updates costs it a
-// third of what eight statements do (BENCHMARKS.md, Writes).
+// third to a quarter of what eight statements do (BENCHMARKS.md, Writes).
 //
 // What it keeps:
 // - Isolation: each call takes its own tenant setting before it touches a table (row-level security per change).
 // - Order: the changes of a batch are applied in key order (compareConfigKeys), the order every write that locks
-//   several configs takes its locks in, so that a batch never deadlocks another batch or such a transaction. Changes to one key keep the order they were asked in, each seeing the one before.
+//   several configs takes its locks in, so that a batch never deadlocks another batch or such a transaction.
+//   Within a batch, changes to one key keep the order they were asked in, each seeing the one before.
 // - Failure: a batch commits or fails whole; when a batch of several fails (a deadlock with some other writer, a
 //   statement error), each of its changes is run again alone, so one change's failure is its own.
 // - No waiting on others: a change of a batch that waits for a row lock (a config held by a long transaction) more
