@@ -8,7 +8,19 @@
 //   dist/main.js, e.g. of the previous commit: measured on the same database in the same run, alternating).
 import { join } from "node:path";
 import pg from "pg";
-import { benchEnvironment, fmt, gql, measure, post, root, settings, start, startService, withServiceAndDatabaseCpu } from "./support.mjs";
+import {
+  benchEnvironment,
+  fmt,
+  gql,
+  measure,
+  post,
+  root,
+  settings,
+  start,
+  startBaseline,
+  startService,
+  withServiceAndDatabaseCpu,
+} from "./support.mjs";
 
 const { seconds, rounds, connections } = settings;
 
@@ -89,8 +101,7 @@ async function main() {
   const { env, cleanup } = await benchEnvironment();
   const service = await startService(env);
   const children = [service.child];
-  const baseline = process.env.BENCH_BASELINE ? await startService(env, process.env.BENCH_BASELINE) : undefined;
-  if (baseline) children.push(baseline.child);
+  const baseline = await startBaseline(env, children, cleanup);
   const database = new URL(env.DATABASE_URL).pathname.slice(1);
   const admin = new pg.Client({ connectionString: env.DATABASE_URL });
   await admin.connect();

@@ -20,6 +20,7 @@ import {
   seed,
   settings,
   start,
+  startBaseline,
   startService,
   UPSERT,
   withServiceAndDatabaseCpu,
@@ -96,8 +97,7 @@ async function main() {
   const { env, cleanup } = await benchEnvironment();
   const service = await startService(env);
   const children = [service.child];
-  const baseline = process.env.BENCH_BASELINE ? await startService(env, process.env.BENCH_BASELINE) : undefined;
-  if (baseline) children.push(baseline.child);
+  const baseline = await startBaseline(env, children, cleanup);
   const admin = new pg.Client({ connectionString: env.DATABASE_URL });
   await admin.connect();
   const database = new URL(env.DATABASE_URL).pathname.slice(1);

@@ -33,7 +33,7 @@ async function memoryOf(url, pid) {
 }
 
 function client(url) {
-  return createClient({ url: url.replace(/^http/, "ws") + "/graphql", webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+  return createClient({ url: `${url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
 }
 
 /** Subscribes and resolves once the server has the subscription (the first write check happens later). */

@@ -76,6 +76,25 @@ export async function startService(env, main = join(root, "dist/main.js")) {
   throw new Error("service did not become ready");
 }
 
+/**
+ * BENCH_BASELINE's build (another build's dist/main.js) as a second service on the same database and Redis, or
+ * undefined when it is not set. Should it not start, `children` are stopped and `cleanup` runs before the error is
+ * thrown, so that no service is left running.
+ */
+export async function startBaseline(env, children, cleanup) {
+  if (!process.env.BENCH_BASELINE) return undefined;
+  try {
+    const baseline = await startService(env, process.env.BENCH_BASELINE);
+    children.push(baseline.child);
+    return baseline;
+  } catch (error) {
+    for (const child of children) child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await cleanup();
+    throw error;
+  }
+}
+
 export async function freePort() {
   const { createServer } = await import("node:net");
   return new Promise((resolve) => {
