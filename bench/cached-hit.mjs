@@ -13,6 +13,7 @@ import {
   DASHBOARD,
   gql,
   measure,
+  medianBy,
   post,
   root,
   seed,
@@ -28,7 +29,7 @@ const logLevel = process.env.BENCH_LOG_LEVEL ?? "info";
 const baseline = process.env.BENCH_BASELINE;
 
 const total = (cpu) => Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
-const median = (runs) => [...runs].sort((a, b) => total(a.cpu) - total(b.cpu))[Math.floor(runs.length / 2)];
+const median = (runs) => medianBy(runs, (run) => total(run.cpu));
 const ms = (value) => (value === undefined ? "–" : value.toFixed(3));
 
 async function main() {

@@ -13,6 +13,7 @@ import {
   fmt,
   gql,
   measure,
+  medianBy,
   post,
   root,
   settings,
@@ -74,7 +75,7 @@ async function seedHistory(databaseUrl) {
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => medianBy(values);
 
 /** One service's measurement: req/s, latency, errors, and CPU per request in the service and in PostgreSQL. */
 async function measureService(admin, database, service, requests) {

@@ -15,6 +15,7 @@ import {
   fmt,
   gql,
   measure as measureOnce,
+  medianBy,
   post,
   root,
   seed,
@@ -31,9 +32,7 @@ const TENANTS = 1000;
 
 const measure = (url, requests, conns = connections, duration = seconds) => measureOnce(url, requests, conns, duration);
 
-const median = (results) => [...results].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(results.length / 2)];
-
-const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (results) => medianBy(results, (result) => result.requests.average);
 
 /**
  * Alternates the services (ours, then the baseline build if any) and the ceiling `rounds` times after a warm-up of
@@ -54,8 +53,8 @@ async function compare(services, ceiling, requests, cpu) {
   }
   const summary = (list) => ({
     ...median(list.map((r) => r.result)),
-    serviceMs: middle(list.map((r) => r.serviceMs)),
-    dbMs: middle(list.map((r) => r.dbMs)),
+    serviceMs: medianBy(list.map((r) => r.serviceMs)),
+    dbMs: medianBy(list.map((r) => r.dbMs)),
     failed: list.reduce((sum, { result: r }) => sum + r.errors + r.non2xx + r.timeouts, 0),
   });
   return { services: runs.map(summary), ceiling: median(b) };

@@ -138,6 +138,9 @@ export async function seed(url, tenants) {
   return ids;
 }
 
+/** The middle item of `items` ordered by `key` (numbers by themselves): the reported round of alternating runs. */
+export const medianBy = (items, key = (item) => item) => [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)];
+
 /** One autocannon run against POST /graphql. */
 export function measure(url, requests, connections, duration) {
   return new Promise((resolve, reject) => {

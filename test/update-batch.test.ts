@@ -15,6 +15,7 @@ import { hasPostgres, startTestApp, type TestApp, tenant } from "./support/app.j
 
 const UPSERT = `mutation($input: UpsertProviderConfigInput!) { upsertProviderConfig(input: $input) { id version } }`;
 const HISTORY = `query($t: String!) { configHistory(tenantId: $t, limit: 100) { items { version changeType configData } } }`;
+const FEED = `query($t: String!) { configChanges(tenantId: $t, limit: 1000) { items { change { version } } } }`;
 
 describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
   const skip = database === "postgresql" && !hasPostgres();
@@ -63,7 +64,9 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
       batch.update(request(b, { changes: { enabled: true } })),
       // Another version expected: returned unwritten (the service answers CONFLICT).
       batch.update(request(c, { changes: { enabled: false }, expectedVersion: 99 })),
-      // Asked with the tenants of another: that config is not there for it.
+      // Asked with the tenants of another: that config is not there for it. The call just before it in key order
+      // (d's SMS config, which does not exist) takes d's tenants: a call that did not take its own guard would see d.
+      batch.update({ ...request(d, { changes: {} }), key: { tenantId: d, providerType: "SMS", providerName: "twilio" } }),
       batch.update(request(d, { changes: { enabled: false } }, e)),
       // No such config: null (the service creates it in a transaction).
       batch.update({ ...request(e, { changes: {} }), key: { tenantId: e, providerType: "SMS", providerName: "twilio" } }),
@@ -74,6 +77,7 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
       { written: true, version: (before[0] as number) + 1 },
       { written: false, version: before[1] },
       { written: false, version: before[2] },
+      null,
       null,
       null,
     ]);
@@ -94,6 +98,13 @@ describe.each(["postgresql", "pglite"] as const)("on %s", (database) => {
     expect(history.slice(0, 10).map((item: { configData: { units: string } }) => item.configData.units)).toEqual(
       Array.from({ length: 10 }, (_, n) => `u${9 - n}`),
     );
+    // The change feed (SPEC.md §9) has each of them once, in version order, though they committed in one transaction.
+    await expect
+      .poll(async () => {
+        const feed = await t.gql(FEED, { t: tenantId });
+        return feed.data?.configChanges.items.map((item: { change: { version: number } }) => item.change.version);
+      })
+      .toEqual(Array.from({ length: first + 10 }, (_, n) => n + 1));
   });
 
   test.skipIf(skip)("a burst larger than a batch takes several statements", async () => {
@@ -172,10 +183,17 @@ test.skipIf(!hasPostgres())("concurrent upserts through the API: each written on
       ),
     );
     expect(responses.every((response) => response.errors === undefined && response.data?.upsertProviderConfig.version === 2)).toBe(true);
-    const updates = t.queries.filter((sql) => sql.includes("update_provider_config("));
-    expect(updates.length).toBeGreaterThanOrEqual(1);
-    expect(updates.length).toBeLessThanOrEqual(16);
+    // Every write took the one-statement path (however the requests fell into batches), none a transaction.
+    expect(t.queries.filter((sql) => sql.includes("update_provider_config(")).length).toBeGreaterThanOrEqual(1);
     expect(t.queries.filter((sql) => sql === "BEGIN")).toEqual([]);
+    // Each written exactly once: one UPDATED snapshot after its CREATED one.
+    for (const tenantId of ids) {
+      const history = (await t.gql(HISTORY, { t: tenantId })).data?.configHistory.items;
+      expect(history.map((item: { version: number; changeType: string }) => `${item.version}:${item.changeType}`)).toEqual([
+        "2:UPDATED",
+        "1:CREATED",
+      ]);
+    }
   } finally {
     await t.stop();
   }
